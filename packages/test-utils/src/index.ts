@@ -1,1 +1,1 @@
-export {};
+export { sharedDataFile, sharedDataSkipReason } from './shared-data.js';
