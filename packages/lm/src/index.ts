@@ -1,1 +1,23 @@
-export {};
+export {
+  decodeBf16,
+  decodeF16,
+  encodeBf16,
+  encodeF16,
+  f16BitsToF32,
+  f32BitsToBf16Bits,
+  f32BitsToF16Bits,
+} from './float16.js';
+export {
+  type ParsedSafetensors,
+  parseSafetensors,
+  type RawTensorEntry,
+  readSafetensorsFile,
+  readSafetensorsFolder,
+  SAFETENSORS_DTYPE_BYTES,
+  type SafetensorsDtype,
+  serializeSafetensors,
+  type TensorEntry,
+  type TensorInput,
+  writeSafetensorsFile,
+  writeSafetensorsFolder,
+} from './safetensors.js';
