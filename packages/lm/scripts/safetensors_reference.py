@@ -4,6 +4,9 @@ not install here), used to make and check the fixtures of packages/lm/test/safet
 
   /usr/bin/python3 scripts/safetensors_reference.py fixtures   # writes test/fixtures/safetensors/
   /usr/bin/python3 scripts/safetensors_reference.py verify     # checks the files our TS writer made
+  PYTHONPATH=/tmp/va-pyref /usr/bin/python3 scripts/safetensors_reference.py official
+      # with the real `safetensors` package (pip install --target /tmp/va-pyref --no-deps <its wheel>):
+      # loads our files with it, and writes official-torch.safetensors with `save_file` for the tests
 
 Format (https://github.com/huggingface/safetensors): u64 little-endian header length N, N bytes of
 JSON ({name: {dtype, shape, data_offsets}, "__metadata__": {str: str}}), then the data buffer.
@@ -170,5 +173,27 @@ def verify():
     print("verified:", *checked, sep="\n  ")
 
 
+def official():
+    """Cross-checks with the reference implementation itself, where its wheel can be installed."""
+    from safetensors.torch import load_file, save_file
+    src = json.load(open(os.path.join(FIX, "ours-source.json")))
+    for dtype, tdt in [("F32", torch.float32), ("F16", torch.float16), ("BF16", torch.bfloat16)]:
+        got = load_file(os.path.join(FIX, f"ours-{dtype.lower()}.safetensors"))
+        for name, t in src.items():
+            want = torch.from_numpy(np.array(t["bits"], dtype=np.uint32).view(np.float32))
+            want = want.reshape(t["shape"]).to(tdt)
+            assert got[name].dtype == tdt and torch.equal(got[name].isnan(), want.isnan()), name
+            assert torch.equal(got[name].nan_to_num(0), want.nan_to_num(0)), (dtype, name)
+    g = torch.Generator().manual_seed(7)
+    tensors = {"lm_head.weight": torch.randn(3, 5, generator=g),
+               "model.norm.weight": torch.randn(5, generator=g).to(torch.float16),
+               "model.layers.0.mlp.up_proj.weight": torch.randn(2, 5, generator=g).to(torch.bfloat16)}
+    save_file(tensors, os.path.join(FIX, "official-torch.safetensors"), metadata={"format": "pt"})
+    expected = {k: {"dtype": {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16"}[v.dtype],
+                    "shape": list(v.shape), "values": v.float().ravel().tolist()} for k, v in tensors.items()}
+    json.dump(expected, open(os.path.join(FIX, "official-torch.json"), "w"), indent=1)
+    print("the safetensors package loads ours-*; wrote official-torch.safetensors")
+
+
 if __name__ == "__main__":
-    {"fixtures": make_fixtures, "verify": verify}[sys.argv[1]]()
+    {"fixtures": make_fixtures, "verify": verify, "official": official}[sys.argv[1]]()

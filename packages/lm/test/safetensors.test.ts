@@ -103,6 +103,19 @@ describe('parseSafetensors', () => {
     expect([...longs].map(String)).toEqual(ref.others.position_ids.values);
   });
 
+  it("reads a file written by the reference package's own save_file (safetensors 0.8, torch)", () => {
+    const ref = json('official-torch.json') as Record<
+      string,
+      { dtype: string; shape: number[]; values: number[] }
+    >;
+    const parsed = parseSafetensors(readFileSync(join(fix, 'official-torch.safetensors')));
+    expect(parsed.metadata).toEqual({ format: 'pt' });
+    for (const [name, want] of Object.entries(ref)) {
+      const got = parsed.tensors.get(name)!;
+      expect({ dtype: got.dtype, shape: got.shape, values: [...got.data] }).toEqual(want);
+    }
+  });
+
   it('returns F32 tensors as views of an aligned buffer, and copies when misaligned', () => {
     const bytes = serializeSafetensors(sampleTensors());
     const view = parseSafetensors(bytes).tensors.get('transformer.wte.weight')!;
