@@ -21,3 +21,13 @@ export {
   writeSafetensorsFile,
   writeSafetensorsFolder,
 } from './safetensors.js';
+export {
+  type BatchEncoding,
+  type ChatMessage,
+  type EncodeBatchOptions,
+  encodeBatch,
+  HfTokenizer,
+  loadTokenizer,
+  type Tokenizer,
+  type TokenizerFiles,
+} from './tokenizer.js';

@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""Builds the tokenizer fixtures of packages/lm/test/tokenizer.test.ts with the reference (Rust)
+Hugging Face `tokenizers` and renders chat templates with `jinja2` configured as `transformers`
+does, so the tests compare our loader against independent outputs.
+
+  pip install --target /tmp/va-pyref --no-deps <tokenizers wheel> <jinja2 wheel> <markupsafe wheel>
+  PYTHONPATH=/tmp/va-pyref /usr/bin/python3 scripts/tokenizer_reference.py
+
+Writes test/fixtures/tokenizers/{gpt2,qwen2}/ (tokenizer.json, tokenizer_config.json, config.json,
+generation_config.json) and expected.json (ids, decodes, rendered chat templates).
+"""
+import json
+import os
+
+import jinja2
+import jinja2.ext
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(HERE, "..", "test", "fixtures", "tokenizers")
+
+CORPUS = [
+    "The film was a delight from start to finish, and the acting was superb.",
+    "I didn't like the ending; it felt rushed, but the first hour was great.",
+    "This restaurant's pasta is the best I've had in years! Service was slow, though.",
+    "Terrible battery life. The screen is bright and sharp, yet I'd return it.",
+    "A quiet, thoughtful book about memory, loss and the sea.",
+    "Prices went up 25% in 2023, and the portions shrank by half.",
+    "Naïve café owners in Zürich serve crème brûlée; 東京 has great ramen 🍜.",
+    "    indented code\n\tand tabs\n\nnew paragraphs\r\nwindows lines",
+] * 20
+
+TESTS = [
+    "Hello world",
+    " The film was great, but the ending wasn't.",
+    "I've been to 12 restaurants in 2024!!",
+    "Naïve café in Zürich: crème brûlée, 東京 ramen 🍜 and 🤖.",
+    "  two spaces\n\nand\ttabs   then   gaps  ",
+    "<|endoftext|>after the end",
+    "<|im_start|>user\nIs it good?<|im_end|>\n<|im_start|>assistant\n",
+    "",
+    "ÀÉÎÕÜ ß ﬁ Ωmega — “quotes” …",
+]
+
+QWEN_REGEX = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+              r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+
+# Qwen2.5-Instruct's chat template (tools branch included), as shipped in its tokenizer_config.json.
+QWEN_TEMPLATE = open(os.path.join(HERE, "qwen2.5-chat-template.jinja")).read()
+
+# Mistral-7B-Instruct-v0.1's template: bos_token, eos_token and raise_exception.
+MISTRAL_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+    "{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}"
+    "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token + ' ' }}"
+    "{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}"
+)
+
+CHATS = [
+    [{"role": "user", "content": "Write a short review of a café."}],
+    [{"role": "system", "content": "You are a film critic."},
+     {"role": "user", "content": "Was it good?"},
+     {"role": "assistant", "content": "Mostly — the ending dragged."},
+     {"role": "user", "content": "Ünïcödé? 東京 🍜"}],
+]
+
+
+def train(pre, normalizer, post, specials, vocab_size):
+    tok = Tokenizer(models.BPE())
+    if normalizer is not None:
+        tok.normalizer = normalizer
+    tok.pre_tokenizer = pre
+    tok.decoder = decoders.ByteLevel()
+    tok.post_processor = post
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(CORPUS, trainer=trainer)
+    return tok
+
+
+def render(template, chat, add_generation_prompt, **tokens):
+    """transformers' `_compile_jinja_template` + `render`."""
+    def raise_exception(message):
+        raise jinja2.exceptions.TemplateError(message)
+
+    def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    return env.from_string(template).render(messages=chat, add_generation_prompt=add_generation_prompt, **tokens)
+
+
+def save(name, tok, tokenizer_config, config, generation_config):
+    d = os.path.join(FIX, name)
+    os.makedirs(d, exist_ok=True)
+    tok.save(os.path.join(d, "tokenizer.json"))
+    for fname, obj in [("tokenizer_config.json", tokenizer_config), ("config.json", config),
+                       ("generation_config.json", generation_config)]:
+        if obj is not None:
+            json.dump(obj, open(os.path.join(d, fname), "w"), indent=2, ensure_ascii=False)
+
+
+def expectations(tok):
+    out = []
+    for text in TESTS:
+        enc = tok.encode(text, add_special_tokens=True)
+        out.append({"text": text, "ids": enc.ids, "tokens": enc.tokens,
+                    "decoded": tok.decode(enc.ids, skip_special_tokens=False),
+                    "decodedSkip": tok.decode(enc.ids, skip_special_tokens=True)})
+    return out
+
+
+def main():
+    expected = {}
+    # GPT-2: ByteLevel everything; like openai-community/gpt2, the tokenizer_config has no special
+    # tokens, which come from config.json.
+    gpt2 = train(pre_tokenizers.ByteLevel(add_prefix_space=False), None,
+                 processors.ByteLevel(trim_offsets=False), ["<|endoftext|>"], 420)
+    eot = gpt2.token_to_id("<|endoftext|>")
+    save("gpt2", gpt2, {"model_max_length": 1024, "clean_up_tokenization_spaces": False},
+         {"model_type": "gpt2", "vocab_size": gpt2.get_vocab_size(), "bos_token_id": eot, "eos_token_id": eot},
+         {"bos_token_id": eot, "eos_token_id": eot})
+    expected["gpt2"] = {"vocabSize": gpt2.get_vocab_size(), "eos": eot, "bos": eot, "pad": None,
+                        "cases": expectations(gpt2)}
+
+    # Qwen2: NFC, the Qwen split regex then ByteLevel without its own regex; ChatML specials.
+    qwen = train(pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(QWEN_REGEX), behavior="isolated", invert=False),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)]),
+        normalizers.NFC(), processors.ByteLevel(trim_offsets=False),
+        ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], 500)
+    ids = {t: qwen.token_to_id(t) for t in ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]}
+    added = {str(i): {"content": t, "lstrip": False, "normalized": False, "rstrip": False,
+                      "single_word": False, "special": True} for t, i in ids.items()}
+    qcfg = {"add_bos_token": False, "add_prefix_space": False, "added_tokens_decoder": added,
+            "additional_special_tokens": ["<|im_start|>", "<|im_end|>"], "bos_token": None,
+            "chat_template": QWEN_TEMPLATE, "clean_up_tokenization_spaces": False,
+            "eos_token": "<|im_end|>", "errors": "replace", "model_max_length": 131072,
+            "pad_token": "<|endoftext|>", "split_special_tokens": False,
+            "tokenizer_class": "Qwen2Tokenizer", "unk_token": None}
+    save("qwen2", qwen, qcfg,
+         {"model_type": "qwen2", "vocab_size": 512, "bos_token_id": ids["<|endoftext|>"],
+          "eos_token_id": ids["<|im_end|>"]},
+         {"bos_token_id": ids["<|endoftext|>"], "eos_token_id": [ids["<|im_end|>"], ids["<|endoftext|>"]],
+          "pad_token_id": ids["<|endoftext|>"], "do_sample": True, "temperature": 0.7, "top_p": 0.8})
+    expected["qwen2"] = {
+        "vocabSize": qwen.get_vocab_size(), "eos": ids["<|im_end|>"], "eosAll": [ids["<|im_end|>"], ids["<|endoftext|>"]],
+        "bos": None, "pad": ids["<|endoftext|>"], "cases": expectations(qwen),
+        "chat": [{"messages": c, "addGenerationPrompt": g,
+                  "rendered": render(QWEN_TEMPLATE, c, g, eos_token="<|im_end|>", pad_token="<|endoftext|>")}
+                 for c in CHATS for g in [False, True]],
+    }
+    expected["mistral"] = {"template": MISTRAL_TEMPLATE, "chat": [
+        {"messages": c, "rendered": render(MISTRAL_TEMPLATE, c, False, bos_token="<|endoftext|>", eos_token="<|endoftext|>")}
+        for c in [CHATS[0], [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"},
+                             {"role": "user", "content": "Bye"}]]]}
+    json.dump(expected, open(os.path.join(FIX, "expected.json"), "w"), indent=1, ensure_ascii=False)
+    print("wrote", FIX)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+// Older GPT-2-family checkpoints ship `vocab.json` + `merges.txt` instead of `tokenizer.json`;
+// this builds the equivalent `tokenizer.json` (what transformers' GPT2TokenizerFast converter does).
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ResourceError } from '@va/core';
+
+function content(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const c = (value as { content?: unknown } | null | undefined)?.content;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** A byte-level BPE `tokenizer.json` object from GPT-2's legacy files in `dir`. */
+export async function tokenizerJsonFromVocabMerges(
+  dir: string,
+  tokenizerConfig: Record<string, unknown> | undefined,
+  specialTokensMap: Record<string, unknown> | undefined,
+  config: Record<string, unknown> | undefined,
+): Promise<Record<string, unknown>> {
+  const [vocabText, mergesText] = await Promise.all(
+    ['vocab.json', 'merges.txt'].map((f) => readFile(join(dir, f), 'utf8').catch(() => undefined)),
+  );
+  if (vocabText === undefined || mergesText === undefined) {
+    throw new ResourceError(
+      `loadTokenizer: ${dir} has no tokenizer.json (nor GPT-2's vocab.json + merges.txt); ` +
+        'save the tokenizer with `AutoTokenizer.from_pretrained(...).save_pretrained(dir)` in Python',
+    );
+  }
+  const vocab = JSON.parse(vocabText) as Record<string, number>;
+  const merges = mergesText
+    .split('\n')
+    .filter((line, i) => line.trim() !== '' && !(i === 0 && line.startsWith('#version')));
+  // GPT-2's special tokens live in the vocabulary; declare them so that they are never split.
+  const specials = new Set<string>();
+  for (const table of [specialTokensMap ?? {}, tokenizerConfig ?? {}]) {
+    for (const [key, value] of Object.entries(table)) {
+      const c = content(value);
+      if (key.endsWith('_token') && c !== undefined && c in vocab) specials.add(c);
+    }
+  }
+  for (const key of ['bos_token_id', 'eos_token_id']) {
+    const id = config?.[key];
+    const token = Object.keys(vocab).find((t) => vocab[t] === id);
+    if (token !== undefined) specials.add(token);
+  }
+  const byteLevel = { add_prefix_space: false, trim_offsets: true, use_regex: true };
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [...specials].map((c) => ({
+      id: vocab[c],
+      content: c,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: true,
+      special: true,
+    })),
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', ...byteLevel },
+    post_processor: { type: 'ByteLevel', ...byteLevel, trim_offsets: false },
+    decoder: { type: 'ByteLevel', ...byteLevel },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges,
+    },
+  };
+}
