@@ -1,1 +1,35 @@
-export {};
+export { type BarChartOptions, type BarDatum, barChart } from './bar-chart.js';
+export { bundledFontFiles, type FontOptions } from './fonts.js';
+export {
+  type BinOptions,
+  binSeries,
+  type HistogramBin,
+  type HistogramNormalize,
+  type HistogramOptions,
+  type HistogramSeries,
+  histogram,
+} from './histogram.js';
+export type { Marker } from './layers.js';
+export { type LineChartOptions, type LineSeries, lineChart } from './line-chart.js';
+export {
+  escapeMarkdown,
+  escapeTableCell,
+  formatNumber,
+  MarkdownReport,
+  type ReportFiles,
+  type TableColumn,
+  type WriteReportOptions,
+} from './markdown.js';
+export { MetricsRecorder } from './metrics-recorder.js';
+export {
+  type ChartFiles,
+  type ChartSpec,
+  type PngOptions,
+  renderSvg,
+  svgToPng,
+  toVega,
+  type WriteChartOptions,
+  writeChart,
+} from './render.js';
+export { type ScatterChartOptions, type ScatterSeries, scatterChart } from './scatter-chart.js';
+export { chartConfig, FONT_STACK, PALETTE } from './theme.js';

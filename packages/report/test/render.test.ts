@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ValidationError } from '@va/core';
+import { describe, expect, it } from 'vitest';
+import {
+  bundledFontFiles,
+  histogram,
+  renderSvg,
+  svgToPng,
+  toVega,
+  writeChart,
+} from '../src/index.js';
+import { pngSize, svgTexts } from './helpers.js';
+
+const spec = histogram({
+  series: [
+    { name: 'vanilla', values: [0.1, 0.2, 0.2, 0.3, 0.5] },
+    { name: 'variance-aware', values: [0.3, 0.35, 0.4, 0.4, 0.45] },
+  ],
+  bins: 8,
+  markers: [{ value: 0.3, label: 'reference' }],
+  title: 'True returns',
+  xTitle: 'true return',
+});
+
+describe('renderSvg', () => {
+  it('draws the title, axis titles, legend labels and marker label', async () => {
+    const svg = await renderSvg(spec);
+    expect(svg.startsWith('<svg')).toBe(true);
+    const texts = svgTexts(svg);
+    for (const t of [
+      'True returns',
+      'true return',
+      'Density',
+      'vanilla',
+      'variance-aware',
+      'reference',
+    ]) {
+      expect(texts).toContain(t);
+    }
+    expect(svg).toContain('font-family="VA Sans');
+  });
+
+  it('renders a plain Vega spec as it is', async () => {
+    const vega = toVega(spec);
+    expect(Array.isArray(vega.marks)).toBe(true);
+    const svg = await renderSvg({ ...vega, $schema: 'https://vega.github.io/schema/vega/v6.json' });
+    expect(svgTexts(svg)).toContain('True returns');
+  });
+
+  it('passes Vega-Lite warnings to the logger instead of the console', async () => {
+    const warnings: string[] = [];
+    const logger = { info() {}, warn: (m: string) => warnings.push(m), metrics() {} };
+    await renderSvg(
+      {
+        data: { values: [{ a: 1, b: 2 }] },
+        mark: 'point',
+        encoding: { x: { field: 'a', type: 'quantitative', scale: { type: 'log', zero: true } } },
+      },
+      { logger },
+    );
+    expect(warnings.some((w) => w.startsWith('vega-lite:'))).toBe(true);
+  });
+
+  it('rejects what is not a spec', async () => {
+    await expect(renderSvg(null as never)).rejects.toThrow(ValidationError);
+  });
+});
+
+describe('svgToPng', () => {
+  it('writes a PNG whose IHDR has the SVG size times the scale', async () => {
+    const svg = await renderSvg(spec);
+    const width = Number(/width="([\d.]+)"/.exec(svg)![1]);
+    const height = Number(/height="([\d.]+)"/.exec(svg)![1]);
+    expect(pngSize(svgToPng(svg, { scale: 1 }))).toEqual({ width, height });
+    expect(pngSize(svgToPng(svg))).toEqual({ width: 2 * width, height: 2 * height });
+    expect(() => svgToPng(svg, { scale: 0 })).toThrow(/options.scale/);
+  });
+
+  it('draws text with the bundled font when system fonts are off', () => {
+    expect(bundledFontFiles()).toHaveLength(2);
+    for (const file of bundledFontFiles()) expect(existsSync(file)).toBe(true);
+    const page = (text: string) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="4" y="20" font-family="sans-serif" font-size="14">${text}</text></svg>`;
+    const fonts = { loadSystemFonts: false };
+    const blank = svgToPng(page(''), { fonts });
+    const text = svgToPng(page('σ² ≤ ε'), { fonts });
+    expect(Buffer.compare(blank, text)).not.toBe(0);
+    // A glyph-free render would compress to the same few bytes as the blank page.
+    expect(text.length).toBeGreaterThan(blank.length + 100);
+  });
+});
+
+describe('writeChart', () => {
+  it('writes .svg, .png and, on request, .vl.json into new folders', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'va-report-'));
+    const files = await writeChart(spec, join(dir, 'a', 'hist'), { spec: true, scale: 1 });
+    expect(files.svg).toBe(join(dir, 'a', 'hist.svg'));
+    expect((await readFile(files.svg, 'utf8')).startsWith('<svg')).toBe(true);
+    expect(pngSize(readFileSync(files.png!))).toEqual({ width: files.width, height: files.height });
+    expect(JSON.parse(await readFile(files.spec!, 'utf8'))).toEqual(
+      JSON.parse(JSON.stringify(spec)),
+    );
+  });
+
+  it('skips the PNG with png: false and rejects a path with an extension', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'va-report-'));
+    const files = await writeChart(spec, join(dir, 'only-svg'), { png: false });
+    expect(files.png).toBeUndefined();
+    expect(existsSync(join(dir, 'only-svg.png'))).toBe(false);
+    await expect(writeChart(spec, join(dir, 'x.png'))).rejects.toThrow(/without extension/);
+  });
+});
