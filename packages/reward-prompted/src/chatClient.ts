@@ -1,0 +1,437 @@
+// An OpenAI-compatible chat-completions client for judge models (Gemini, DeepSeek, OpenAI, vLLM,
+// llama.cpp, Ollama): bounded concurrency, timeouts, retries with full jitter, token and cost totals.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ConfigError,
+  defineConfig,
+  is,
+  type Logger,
+  RemoteError,
+  Rng,
+  silentLogger,
+} from '@va/core';
+import { Semaphore } from './limit.js';
+import { isLocalUrl, JUDGE_PRESETS, type TokenPrices } from './presets.js';
+import type { ChatMessage } from './prompt.js';
+import { redact } from './redact.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
+
+/** Settings of a {@link ChatClient}. */
+export interface ChatClientConfig {
+  /** Endpoint root; requests go to `{baseUrl}/chat/completions`. */
+  baseUrl: string;
+  /** Model name as the server knows it. */
+  model: string;
+  /** Environment variable holding the API key (`null`: send none). Keys never come from config. */
+  apiKeyEnv: string | null;
+  /** Sampling temperature; 0 makes judges as repeatable as the server allows. */
+  temperature: number;
+  /** `max_tokens` of the answer; `null` leaves it to the server. */
+  maxTokens: number | null;
+  /** `top_p`; `null` leaves it to the server. */
+  topP: number | null;
+  /** `seed` sent to servers that support it (OpenAI, vLLM, llama.cpp); `null` sends none. */
+  seed: number | null;
+  /** Extra request-body fields, e.g. `{ response_format: { type: 'json_object' } }`. */
+  extraBody: Readonly<Record<string, unknown>> | null;
+  /** Most requests in flight at once. */
+  concurrency: number;
+  /** Retries after the first attempt, on 408/409/425/429/5xx, network errors, timeouts, bad JSON. */
+  maxRetries: number;
+  /** Time allowed for one attempt (connect, answer, body), in ms. */
+  timeoutMs: number;
+  /** Backoff scale: retry r waits uniform in [0, min(backoffMaxMs, backoffBaseMs * 2^r)). */
+  backoffBaseMs: number;
+  /** Backoff cap, in ms. */
+  backoffMaxMs: number;
+  /** Longest `Retry-After` honoured; a server asking for more fails at once (quota exhausted). */
+  maxRetryAfterMs: number;
+  /** USD per million tokens, for cost totals; `null` when unknown. */
+  prices: TokenPrices | null;
+  /** Seed of the backoff jitter. */
+  jitterSeed: number;
+}
+
+const nullableNonNegative = (v: number | null) =>
+  v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0)
+    ? undefined
+    : 'must be null or a number >= 0';
+
+export const ChatClientConfig = defineConfig<ChatClientConfig>('ChatClientConfig', {
+  baseUrl: {
+    default: '',
+    doc: 'endpoint root, e.g. http://localhost:11434/v1',
+    check: (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : 'must be http(s)';
+      } catch {
+        return `must be a URL such as http://localhost:11434/v1 (or use a preset: ${Object.keys(JUDGE_PRESETS).join(', ')})`;
+      }
+    },
+  },
+  model: { default: '', doc: 'model name', check: (v) => (v ? undefined : 'must be set') },
+  apiKeyEnv: {
+    default: null,
+    doc: 'environment variable with the API key',
+    check: (v) =>
+      v === null || (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v))
+        ? undefined
+        : 'must be null or an environment variable name',
+  },
+  temperature: { default: 0, doc: 'sampling temperature', check: is.nonNegative },
+  maxTokens: {
+    default: null,
+    doc: 'max_tokens',
+    check: (v) =>
+      v === null || (Number.isInteger(v) && v > 0) ? undefined : 'must be null or an integer > 0',
+  },
+  topP: { default: null, doc: 'top_p', check: nullableNonNegative },
+  seed: {
+    default: null,
+    doc: 'server-side sampling seed',
+    check: (v) => (v === null || Number.isInteger(v) ? undefined : 'must be null or an integer'),
+  },
+  extraBody: {
+    default: null,
+    doc: 'extra request-body fields',
+    check: (v) =>
+      v === null || (typeof v === 'object' && !Array.isArray(v)) ? undefined : 'must be an object',
+  },
+  concurrency: { default: 8, doc: 'requests in flight', check: is.positiveInteger },
+  maxRetries: { default: 5, doc: 'retries per request', check: is.nonNegativeInteger },
+  timeoutMs: { default: 60_000, doc: 'per-attempt timeout (ms)', check: is.positive },
+  backoffBaseMs: { default: 500, doc: 'backoff scale (ms)', check: is.nonNegative },
+  backoffMaxMs: { default: 30_000, doc: 'backoff cap (ms)', check: is.nonNegative },
+  maxRetryAfterMs: { default: 120_000, doc: 'longest Retry-After honoured', check: is.nonNegative },
+  prices: {
+    default: null,
+    doc: 'USD per million tokens',
+    check: (v) =>
+      v === null ||
+      (typeof v === 'object' &&
+        Number.isFinite(v.inputPerMillion) &&
+        Number.isFinite(v.outputPerMillion))
+        ? undefined
+        : 'must be null or { inputPerMillion, outputPerMillion }',
+  },
+  jitterSeed: { default: 0, doc: 'seed of the backoff jitter', check: is.nonNegativeInteger },
+});
+
+/** The config a preset stands for (see `JUDGE_PRESETS`), to spread under your own overrides. */
+export function presetConfig(name: string): Partial<ChatClientConfig> {
+  const p = JUDGE_PRESETS[name];
+  if (!p) {
+    throw new ConfigError(
+      'ChatClientConfig',
+      'preset',
+      `unknown preset '${name}'. Known presets: ${Object.keys(JUDGE_PRESETS).join(', ')}`,
+    );
+  }
+  return { baseUrl: p.baseUrl, model: p.model, apiKeyEnv: p.apiKeyEnv, prices: p.prices };
+}
+
+/** Token counts as the server reports them (`usage.prompt_tokens`, `usage.completion_tokens`). */
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+/** One answered chat completion. */
+export interface ChatCompletion {
+  /** `choices[0].message.content` (text parts joined); '' when the server sent none. */
+  readonly text: string;
+  readonly finishReason: string | null;
+  readonly usage: TokenUsage;
+  /** USD for this request, `null` when prices are unknown. */
+  readonly costUsd: number | null;
+  /** HTTP attempts it took (1 when no retry was needed). */
+  readonly attempts: number;
+}
+
+/** Running totals of a client. */
+export interface ChatClientStats {
+  /** HTTP requests sent, retries included. */
+  requests: number;
+  retries: number;
+  completions: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** USD so far, `null` when prices are unknown. */
+  costUsd: number | null;
+}
+
+/** Options that are not settings: where the key comes from, where warnings go. */
+export interface ChatClientOptions {
+  /** Environment to read `apiKeyEnv` from (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Receives a warning per retry (keys redacted). */
+  logger?: Logger;
+  /** `fetch` to use (default the global, undici). */
+  fetch?: typeof fetch;
+}
+
+type Attempt =
+  | { ok: true; completion: Omit<ChatCompletion, 'attempts' | 'costUsd'> }
+  | { ok: false; retryable: boolean; reason: string; status?: number; retryAfterMs?: number };
+
+/** A chat-completions client with its own concurrency bound and totals. Holds the API key. */
+export class ChatClient {
+  readonly config: Readonly<ChatClientConfig>;
+  /** `model@host`, for reports. */
+  readonly name: string;
+  /** Everything that changes answers (endpoint, model, sampling), never the key: for cache keys. */
+  readonly identity: string;
+  readonly url: string;
+  #apiKey: string | undefined;
+  private readonly slots: Semaphore;
+  private readonly jitter: Rng;
+  private readonly logger: Logger;
+  private readonly fetchImpl: typeof fetch;
+  private readonly totals: ChatClientStats;
+
+  constructor(config: Partial<ChatClientConfig>, options: ChatClientOptions = {}) {
+    this.config = ChatClientConfig.resolve(config);
+    const c = this.config;
+    const env = options.env ?? process.env;
+    this.#apiKey = c.apiKeyEnv ? env[c.apiKeyEnv] || undefined : undefined;
+    if (c.apiKeyEnv && !this.#apiKey && !isLocalUrl(c.baseUrl)) {
+      throw new ConfigError(
+        'ChatClientConfig',
+        'apiKeyEnv',
+        `the environment variable ${c.apiKeyEnv} is not set; export ${c.apiKeyEnv}=<your key> (the key is read from the environment only)`,
+      );
+    }
+    const root = c.baseUrl.replace(/\/+$/, '');
+    this.url = `${root}/chat/completions`;
+    this.name = `${c.model}@${new URL(c.baseUrl).host}`;
+    this.identity = JSON.stringify({
+      baseUrl: root,
+      model: c.model,
+      temperature: c.temperature,
+      maxTokens: c.maxTokens,
+      topP: c.topP,
+      seed: c.seed,
+      extraBody: c.extraBody,
+    });
+    this.slots = new Semaphore(c.concurrency);
+    this.jitter = new Rng(c.jitterSeed);
+    this.logger = options.logger ?? silentLogger;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.totals = {
+      requests: 0,
+      retries: 0,
+      completions: 0,
+      failures: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: c.prices ? 0 : null,
+    };
+  }
+
+  /** A copy of the running totals. */
+  stats(): ChatClientStats {
+    return { ...this.totals };
+  }
+
+  /** Requests in flight right now (never more than `concurrency`). */
+  get inFlight(): number {
+    return this.slots.inFlight;
+  }
+
+  /** USD for `usage` at this client's prices, `null` when unknown. */
+  cost(usage: TokenUsage): number | null {
+    const p = this.config.prices;
+    if (!p) return null;
+    return (
+      (usage.promptTokens * p.inputPerMillion + usage.completionTokens * p.outputPerMillion) / 1e6
+    );
+  }
+
+  /**
+   * Sends `messages` and returns the answer, retrying what is worth retrying. Throws a
+   * `RemoteError` (key redacted) when the server refuses or retries run out; an abort of
+   * `options.signal` stops at once with its reason.
+   */
+  async complete(
+    messages: readonly ChatMessage[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ChatCompletion> {
+    return this.slots.use(() => this.withRetries(messages, options.signal));
+  }
+
+  private async withRetries(
+    messages: readonly ChatMessage[],
+    signal: AbortSignal | undefined,
+  ): Promise<ChatCompletion> {
+    const c = this.config;
+    const body = JSON.stringify({
+      model: c.model,
+      messages,
+      temperature: c.temperature,
+      ...(c.maxTokens !== null && { max_tokens: c.maxTokens }),
+      ...(c.topP !== null && { top_p: c.topP }),
+      ...(c.seed !== null && { seed: c.seed }),
+      ...c.extraBody,
+    });
+    let last: Extract<Attempt, { ok: false }> | undefined;
+    for (let attempt = 1; attempt <= c.maxRetries + 1; attempt++) {
+      signal?.throwIfAborted();
+      const out = await this.attempt(body, signal);
+      if (out.ok) {
+        const costUsd = this.cost(out.completion.usage);
+        this.totals.completions++;
+        this.totals.promptTokens += out.completion.usage.promptTokens;
+        this.totals.completionTokens += out.completion.usage.completionTokens;
+        if (this.totals.costUsd !== null && costUsd !== null) this.totals.costUsd += costUsd;
+        return { ...out.completion, costUsd, attempts: attempt };
+      }
+      last = out;
+      if (!out.retryable || attempt > c.maxRetries) break;
+      if (out.retryAfterMs !== undefined && out.retryAfterMs > c.maxRetryAfterMs) {
+        throw this.fail(
+          `the server asks to retry after ${(out.retryAfterMs / 1000).toFixed(1)} s, more than maxRetryAfterMs (${c.maxRetryAfterMs} ms): ${out.reason}`,
+          out.status,
+          'wait for the quota to reset, or raise maxRetryAfterMs',
+        );
+      }
+      const jitter = backoffDelay(attempt - 1, c.backoffBaseMs, c.backoffMaxMs, this.jitter);
+      const delay = Math.max(jitter, out.retryAfterMs ?? 0);
+      this.totals.retries++;
+      this.logger.warn(
+        redact(
+          `judge ${this.name}: ${out.reason} (attempt ${attempt}/${c.maxRetries + 1}); retrying in ${Math.round(delay)} ms`,
+          this.#apiKey,
+        ),
+      );
+      try {
+        await sleep(delay, undefined, { signal });
+      } catch (e) {
+        signal?.throwIfAborted();
+        throw e;
+      }
+    }
+    const l = last!;
+    const tries = c.maxRetries + 1;
+    const fix = !l.retryable
+      ? fixFor(l.status, c.apiKeyEnv)
+      : 'raise maxRetries (--max-retries) or timeoutMs (--timeout), or lower concurrency';
+    throw this.fail(
+      l.retryable ? `failed after ${tries} attempts; last: ${l.reason}` : l.reason,
+      l.status,
+      fix,
+    );
+  }
+
+  private fail(reason: string, status: number | undefined, fix: string): RemoteError {
+    this.totals.failures++;
+    const message = `ChatClient.complete: POST ${this.url} (model ${this.config.model}): ${reason}. Fix: ${fix}`;
+    return new RemoteError(redact(message, this.#apiKey), status);
+  }
+
+  private async attempt(body: string, signal: AbortSignal | undefined): Promise<Attempt> {
+    const timeout = AbortSignal.timeout(this.config.timeoutMs);
+    const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    this.totals.requests++;
+    let status: number;
+    let text: string;
+    let retryAfter: string | null;
+    try {
+      const res = await this.fetchImpl(this.url, { method: 'POST', headers, body, signal: both });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      text = await res.text();
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      if (timeout.aborted) {
+        return {
+          ok: false,
+          retryable: true,
+          reason: `no complete answer within ${this.config.timeoutMs} ms`,
+        };
+      }
+      return { ok: false, retryable: true, reason: `network error: ${describeNetworkError(e)}` };
+    }
+    const snippet = this.snippet(text);
+    if (status < 200 || status >= 300) {
+      return {
+        ok: false,
+        retryable: isRetryableStatus(status),
+        status,
+        reason: `HTTP ${status}: ${snippet}`,
+        retryAfterMs: parseRetryAfter(retryAfter),
+      };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { ok: false, retryable: true, status, reason: `malformed JSON body: ${snippet}` };
+    }
+    const choice = (json as { choices?: unknown[] })?.choices?.[0] as
+      | { message?: { content?: unknown }; finish_reason?: unknown }
+      | undefined;
+    if (!choice || typeof choice.message !== 'object' || choice.message === null) {
+      return { ok: false, retryable: true, status, reason: `no choices[0].message in: ${snippet}` };
+    }
+    const usage = (json as { usage?: Record<string, unknown> }).usage ?? {};
+    return {
+      ok: true,
+      completion: {
+        text: contentText(choice.message.content),
+        finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+        usage: {
+          promptTokens: count(usage.prompt_tokens),
+          completionTokens: count(usage.completion_tokens),
+        },
+      },
+    };
+  }
+
+  private snippet(text: string): string {
+    const t = text.replace(/\s+/g, ' ').trim();
+    return redact(JSON.stringify(t.length > 300 ? `${t.slice(0, 300)}...` : t), this.#apiKey);
+  }
+}
+
+function count(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0;
+}
+
+/** `content` is a string, null, or (some servers) an array of `{ type: 'text', text }` parts. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((p) => (typeof p === 'string' ? p : ((p as { text?: unknown })?.text ?? '')))
+      .filter((s): s is string => typeof s === 'string')
+      .join('');
+  }
+  return '';
+}
+
+function describeNetworkError(e: unknown): string {
+  const err = e as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = err?.cause ? ` (${err.cause.code ?? err.cause.message ?? 'unknown cause'})` : '';
+  return `${err?.message ?? String(e)}${cause}`;
+}
+
+function fixFor(status: number | undefined, apiKeyEnv: string | null): string {
+  if (status === 401 || status === 403) {
+    return apiKeyEnv
+      ? `check the key in ${apiKeyEnv} and that it may use this model`
+      : 'the server wants a key: set apiKeyEnv (--api-key-env) to the variable that holds it';
+  }
+  if (status === 404) return 'check baseUrl (--base-url) and model (--model)';
+  if (status === 400 || status === 422) {
+    return 'the server rejected the request; check model and extra parameters';
+  }
+  return 'see the server message above';
+}

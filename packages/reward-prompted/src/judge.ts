@@ -1,0 +1,37 @@
+// The judge interface every interval judge implements (LLM over HTTP, offline, your own), so that
+// the reward model, the CLI and the experiments do not care which judge they hold (SPEC 3).
+
+import type { RewardQuery } from '@va/core';
+import type { TokenUsage } from './chatClient.js';
+import type { Interval } from './parseInterval.js';
+
+/** One judge's verdict on one (prompt, response) pair. */
+export interface Judgment {
+  /** The interval on the judge's scale, with midpoint and uniform variance. */
+  readonly interval: Interval;
+  /** The judge's name, e.g. `gemini-2.0-flash@generativelanguage.googleapis.com`. */
+  readonly judge: string;
+  readonly promptVersion: string;
+  /** Answers read: 1, plus one per re-ask after an answer that did not parse. */
+  readonly attempts: number;
+  /** Tokens billed by this call (zero when every answer came from the cache). */
+  readonly usage: TokenUsage;
+  /** USD billed by this call; `null` when the judge's prices are unknown. */
+  readonly costUsd: number | null;
+  /** Every answer came from the cache (or from an identical request in flight). */
+  readonly cached: boolean;
+}
+
+/** Anything that answers a (prompt, response) pair with an interval. */
+export interface Judge {
+  /** A stable name for reports and output files. */
+  readonly name: string;
+  /** The prompt (or scorer) version; part of every cache key and output row. */
+  readonly promptVersion: string;
+  /** The scale `[low, high]` its intervals lie on. */
+  readonly scale: readonly [number, number];
+  judge(query: RewardQuery, options?: { signal?: AbortSignal }): Promise<Judgment>;
+}
+
+/** Zero tokens. */
+export const NO_USAGE: TokenUsage = Object.freeze({ promptTokens: 0, completionTokens: 0 });

@@ -1,0 +1,118 @@
+// The versioned judge prompt that asks for an interval reward, modelled on the paper's Appendix C
+// (Section 3.1): narrow intervals for clear quality, wide ones for ambiguous content, JSON answer.
+
+import { ConfigError, defineConfig, type RewardQuery } from '@va/core';
+
+/** Enters every cache key: change it whenever the text below changes. */
+export const PROMPT_VERSION = 'va-interval-v1';
+
+/** One chat message of the OpenAI chat-completions format. */
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** The default rubric: overall quality of an assistant's answer (helpful, correct, clear, safe). */
+export const QUALITY_RUBRIC = [
+  '- Helpfulness: does the response address what the prompt asks, completely and directly?',
+  '- Correctness: are its statements, reasoning and code accurate?',
+  '- Clarity: is it well organised and easy to follow, without padding?',
+  '- Safety: does it avoid harmful, deceptive or inappropriate content?',
+].join('\n');
+
+/** A rubric for the sentiment task: how positive the response (a review continuation) is. */
+export const SENTIMENT_RUBRIC = [
+  '- Score the sentiment of the RESPONSE only, not its quality or grammar.',
+  '- The lowest score means clearly and strongly negative, the middle of the scale neutral or',
+  '  mixed, the highest score clearly and strongly positive.',
+  '- Text that mixes praise and criticism, is sarcastic, or says too little to tell, is ambiguous.',
+].join('\n');
+
+/** Named rubrics for `rubric` (and the CLI's `--rubric`). */
+export const RUBRICS: Readonly<Record<string, string>> = Object.freeze({
+  quality: QUALITY_RUBRIC,
+  sentiment: SENTIMENT_RUBRIC,
+});
+
+/** The prompt's settings. */
+export interface JudgePromptConfig {
+  /** Lowest score of the scale. */
+  scaleLow: number;
+  /** Highest score of the scale. */
+  scaleHigh: number;
+  /** What to score: a rubric text (several lines) shown to the judge. */
+  rubric: string;
+}
+
+export const JudgePromptConfig = defineConfig<JudgePromptConfig>('JudgePromptConfig', {
+  scaleLow: { default: 0, doc: 'lowest score of the scale' },
+  scaleHigh: { default: 100, doc: 'highest score of the scale (> scaleLow)' },
+  rubric: {
+    default: QUALITY_RUBRIC,
+    doc: 'the criteria the judge scores against',
+    check: (v) => (v.trim() ? undefined : 'must be a non-empty text'),
+  },
+});
+
+/** Resolves a partial prompt config, checking that the scale is ordered. */
+export function resolvePromptConfig(partial: Partial<JudgePromptConfig> = {}): JudgePromptConfig {
+  const c = JudgePromptConfig.resolve(partial);
+  if (!(c.scaleLow < c.scaleHigh)) {
+    throw new ConfigError('JudgePromptConfig', 'scaleHigh', `must be > scaleLow (${c.scaleLow})`);
+  }
+  return c;
+}
+
+const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(3));
+
+/** The system message: the judge's role. */
+export function systemPrompt(): string {
+  return [
+    'You are a careful, impartial evaluator. You score a response to a prompt the way a panel of',
+    'thoughtful human raters would, and you state how much such raters would disagree.',
+  ].join(' ');
+}
+
+/** The user message for one (prompt, response) pair. The full text is in the README. */
+export function userPrompt(query: RewardQuery, config: JudgePromptConfig): string {
+  const lo = fmt(config.scaleLow);
+  const hi = fmt(config.scaleHigh);
+  const range = config.scaleHigh - config.scaleLow;
+  const narrow = fmt(range * 0.1);
+  const wide = fmt(range * 0.4);
+  return `Rate the RESPONSE to the PROMPT below on a scale from ${lo} (worst) to ${hi} (best).
+
+Criteria:
+${config.rubric.trim()}
+
+Do not give a single score. Give an interval [a, b], with ${lo} <= a <= b <= ${hi}, that contains the
+scores a panel of careful human raters would give this response:
+- If the response's quality is clear and raters would agree, make the interval narrow (about ${narrow} points wide or less).
+- If the response is ambiguous, borderline, or open to different reasonable readings, make the interval wide (${wide} points or more), in proportion to how much raters would disagree.
+- The width is your uncertainty about this particular response: do not use the same width every time.
+
+<prompt>
+${query.prompt}
+</prompt>
+
+<response>
+${query.response}
+</response>
+
+Answer with one line of JSON and nothing else: {"low": a, "high": b}, where a and b are numbers.`;
+}
+
+/** The messages of the first request for a pair: system, then user. */
+export function buildJudgeMessages(query: RewardQuery, config: JudgePromptConfig): ChatMessage[] {
+  return [
+    { role: 'system', content: systemPrompt() },
+    { role: 'user', content: userPrompt(query, config) },
+  ];
+}
+
+/** The follow-up sent after an answer that did not parse, with the parser's reason. */
+export function reaskPrompt(reason: string, config: JudgePromptConfig): string {
+  const lo = fmt(config.scaleLow);
+  const hi = fmt(config.scaleHigh);
+  return `Your answer could not be read: ${reason}. Reply with only one line of JSON, {"low": a, "high": b}, with numbers ${lo} <= a <= b <= ${hi}.`;
+}
