@@ -1,1 +1,89 @@
-export {};
+export {
+  AdamW,
+  type AdamWOptions,
+  type LearningRateSchedule,
+  scheduledLearningRate,
+} from './adamw.js';
+export {
+  type Backbone,
+  type BackboneSpec,
+  concatFeatures,
+  type EmbedOptions,
+  type FeatureMatrix,
+  type Pooling,
+  poolHiddenStates,
+  poolingWeights,
+} from './backbone.js';
+export {
+  type BradleyTerryResult,
+  bradleyTerryLoss,
+  pairAccuracy,
+  sigmoid,
+  softplus,
+} from './bradley-terry.js';
+export { type ChatMessage, formatHHDialogue, parseHHDialogue, promptToMessages } from './chat.js';
+export {
+  type CreateBackboneOptions,
+  createBackbone,
+  parseBackboneSpec,
+} from './create-backbone.js';
+export {
+  type AnalyzeOptions,
+  analyzeDisagreement,
+  type DisagreementGroup,
+  type DisagreementReport,
+  type DistributionSummary,
+  type PairScores,
+  summarizeDistribution,
+} from './disagreement.js';
+export {
+  type EnsembleHeads,
+  initEnsembleHeads,
+  memberSeed,
+  scoreWithHeads,
+  selectMembers,
+} from './ensemble-heads.js';
+export { memberMeanVariance, summarizeMembers } from './ensemble-stats.js';
+export { FeatureCache } from './feature-cache.js';
+export { HashedBackbone, HashedBackboneConfig } from './hashed-backbone.js';
+export {
+  HeadTrainingConfig,
+  type HeadTrainingResult,
+  type MemberReport,
+  PAPER_TABLE_8,
+  type PairFeatures,
+  type TrainHeadsOptions,
+  trainHeads,
+  type ValidationRecord,
+} from './head-trainer.js';
+export { loadOnnxBackbone, OnnxBackbone, type OnnxBackboneOptions } from './onnx-backbone.js';
+export {
+  type MalformedRow,
+  type PreferenceFile,
+  type ReadPreferenceOptions,
+  readParquetRows,
+  readPreferencePairs,
+} from './preference-file.js';
+export {
+  type ParsedRecord,
+  type PreferenceFormat,
+  type PreferencePair,
+  parsePreferenceRecord,
+  splitHHPair,
+} from './preference-record.js';
+export {
+  conversationText,
+  ENSEMBLE_FORMAT,
+  type MemberRewards,
+  pairTexts,
+  RewardEnsemble,
+  type RewardEnsembleOptions,
+} from './reward-ensemble.js';
+export {
+  REWARDBENCH_EXAMPLE_COUNTS,
+  REWARDBENCH_SECTIONS,
+  REWARDBENCH_SUBSETS,
+  type RewardBenchSection,
+  rewardBenchSection,
+  rewardBenchSectionScores,
+} from './rewardbench.js';

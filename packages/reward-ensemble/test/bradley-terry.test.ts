@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { AdamW, scheduledLearningRate } from '../src/adamw.js';
+import { bradleyTerryLoss, pairAccuracy, sigmoid, softplus } from '../src/bradley-terry.js';
+
+describe('bradleyTerryLoss', () => {
+  // Hand values: -log sigmoid(m) = log(1 + e^-m); d/dm = -sigmoid(-m) = -1 / (1 + e^m).
+  const margins = [0, 1, -2, 40, -40];
+  const perPair = [
+    Math.LN2,
+    Math.log(1 + Math.exp(-1)),
+    Math.log(1 + Math.exp(2)),
+    Math.exp(-40),
+    40,
+  ];
+  const dPerPair = [
+    -0.5,
+    -1 / (1 + Math.E),
+    -1 / (1 + Math.exp(-2)),
+    -1 / (1 + Math.exp(40)),
+    -1 / (1 + Math.exp(-40)),
+  ];
+
+  it('matches -log sigmoid(margin), averaged over the batch', () => {
+    const { loss } = bradleyTerryLoss(margins);
+    expect(loss).toBeCloseTo(perPair.reduce((a, b) => a + b, 0) / 5, 14);
+  });
+
+  it('has gradient -sigmoid(-margin) / n', () => {
+    const { gradient } = bradleyTerryLoss(margins);
+    dPerPair.forEach((g, i) => {
+      expect(gradient[i]).toBeCloseTo(g / 5, 15);
+    });
+  });
+
+  it('agrees with central finite differences', () => {
+    const m = [0.3, -1.7, 2.2];
+    const { gradient } = bradleyTerryLoss(m);
+    const h = 1e-6;
+    m.forEach((_, i) => {
+      const up = m.slice();
+      const down = m.slice();
+      up[i]! += h;
+      down[i]! -= h;
+      const fd = (bradleyTerryLoss(up).loss - bradleyTerryLoss(down).loss) / (2 * h);
+      expect(gradient[i]).toBeCloseTo(fd, 8);
+    });
+  });
+
+  it('stays finite for huge margins', () => {
+    expect(softplus(1000)).toBe(1000);
+    expect(softplus(-1000)).toBe(0);
+    expect(sigmoid(-1000)).toBe(0);
+    expect(sigmoid(1000)).toBe(1);
+    const { loss, gradient } = bradleyTerryLoss([-1e6, 1e6]);
+    expect(loss).toBe(5e5);
+    expect([...gradient]).toEqual([-0.5, -0]);
+  });
+
+  it('counts ties as wrong, as RewardBench does', () => {
+    expect(pairAccuracy([1, 0, -1, 2])).toBe(0.5);
+  });
+});
+
+describe('AdamW', () => {
+  it('takes the PyTorch step (decoupled decay, bias correction)', () => {
+    // Hand-computed: step 1 with g = 0.5 moves by lr * sign(g) after decaying p by lr * wd.
+    const p = Float64Array.from([1]);
+    const opt = new AdamW(1, { beta1: 0.9, beta2: 0.999, epsilon: 0, weightDecay: 0.01 });
+    opt.step(p, [0.5], 0.1);
+    expect(p[0]).toBeCloseTo(1 * (1 - 0.001) - 0.1, 15);
+    // Step 2 with g = -0.25: m = 0.9*0.05 - 0.025 = 0.02, v = 0.999*2.5e-4 + 0.001*0.0625.
+    const before = p[0]!;
+    opt.step(p, [-0.25], 0.1);
+    const m = (0.9 * 0.05 + 0.1 * -0.25) / (1 - 0.81);
+    const v = (0.999 * 0.00025 + 0.001 * 0.0625) / (1 - 0.999 ** 2);
+    expect(p[0]).toBeCloseTo(before * (1 - 0.001) - (0.1 * m) / Math.sqrt(v), 14);
+  });
+});
+
+describe('scheduledLearningRate', () => {
+  it('follows the Hugging Face cosine schedule with warmup', () => {
+    expect(scheduledLearningRate('cosine', 1, 0, 10, 2)).toBe(0);
+    expect(scheduledLearningRate('cosine', 1, 1, 10, 2)).toBe(0.5);
+    expect(scheduledLearningRate('cosine', 1, 2, 10, 2)).toBe(1);
+    expect(scheduledLearningRate('cosine', 1, 6, 10, 2)).toBeCloseTo(0.5, 15);
+    expect(scheduledLearningRate('linear', 1, 6, 10, 2)).toBeCloseTo(0.5, 15);
+    expect(scheduledLearningRate('constant', 0.3, 9, 10, 2)).toBe(0.3);
+  });
+});

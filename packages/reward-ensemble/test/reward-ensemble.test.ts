@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSafetensors } from '@va/lm';
+import { describe, expect, it } from 'vitest';
+import { initEnsembleHeads } from '../src/ensemble-heads.js';
+import { HashedBackbone } from '../src/hashed-backbone.js';
+import { RewardEnsemble } from '../src/reward-ensemble.js';
+
+const queries = [
+  { prompt: 'How do I bake bread?', response: 'Mix flour, water, yeast and salt, then bake.' },
+  {
+    prompt: '\n\nHuman: hi\n\nAssistant: hello\n\nHuman: insult me\n\nAssistant:',
+    response: 'I would rather not.',
+  },
+];
+
+describe('RewardEnsemble', () => {
+  const backbone = new HashedBackbone({ dim: 24 });
+  const heads = initEnsembleHeads(24, [0, 1, 2, 3, 4], 1, 3);
+  const ensemble = new RewardEnsemble(backbone, heads);
+
+  it('scores mean, sample variance and members like a plain loop', async () => {
+    const scores = await ensemble.score(queries);
+    const texts = [
+      '\n\nHuman: How do I bake bread?\n\nAssistant: Mix flour, water, yeast and salt, then bake.',
+      '\n\nHuman: hi\n\nAssistant: hello\n\nHuman: insult me\n\nAssistant: I would rather not.',
+    ];
+    expect(ensemble.queryTexts(queries)).toEqual(texts);
+    texts.forEach((text, r) => {
+      const h = backbone.embedOne(text);
+      const members = [0, 1, 2, 3, 4].map((j) =>
+        [...h].reduce((s, x, i) => s + x * Math.fround(heads.weight[i * 5 + j]!), 0),
+      );
+      const mean = members.reduce((a, b) => a + b, 0) / 5;
+      const variance = members.reduce((a, b) => a + (b - mean) ** 2, 0) / 4;
+      const s = scores[r]!;
+      s.members!.forEach((m, j) => {
+        expect(m).toBeCloseTo(members[j]!, 12);
+      });
+      expect(s.mean).toBeCloseTo(mean, 12);
+      expect(s.variance).toBeCloseTo(variance, 12);
+      expect(s.sample).toBe(s.mean);
+      expect(s.variance).toBeGreaterThan(0);
+    });
+    expect(ensemble.name).toBe('ensemble(k=5, backbone=hashed-ngrams(d=24, n<=2))');
+  });
+
+  it('saves heads as safetensors and loads back bit-identically', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'va-ens-'));
+    await ensemble.save(dir);
+    const st = parseSafetensors(new Uint8Array(readFileSync(join(dir, 'heads.safetensors'))));
+    expect(st.tensors.get('score.weight')!.shape).toEqual([5, 24]);
+    expect(st.tensors.has('score.bias')).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(dir, 'ensemble.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      format: 'va-reward-ensemble',
+      k: 5,
+      dim: 24,
+      backbone: { kind: 'hashed' },
+    });
+    const loaded = await RewardEnsemble.load(dir);
+    expect(await loaded.score(queries)).toEqual(await ensemble.score(queries));
+    await expect(
+      RewardEnsemble.load(dir, { backbone: new HashedBackbone({ dim: 24, seed: 9 }) }),
+    ).rejects.toThrow(/trained on backbone/);
+    await expect(RewardEnsemble.load(join(dir, 'nope'))).rejects.toThrow(/cannot read/);
+  });
+
+  it('scores pairs in one pass and validates its inputs', async () => {
+    const pairs = [
+      { prompt: [{ role: 'user', content: 'q' }], chosen: 'good answer', rejected: 'bad' },
+    ];
+    const s = await ensemble.scorePairs(pairs);
+    const direct = await ensemble.score([
+      { prompt: 'q', response: 'good answer' },
+      { prompt: 'q', response: 'bad' },
+    ]);
+    expect([...s.chosen]).toEqual(direct[0]!.members);
+    expect([...s.rejected]).toEqual(direct[1]!.members);
+    await expect(ensemble.score([{ prompt: 1 } as never])).rejects.toThrow(
+      /RewardEnsemble.score: argument 'queries\[0\]'/,
+    );
+    expect(() => new RewardEnsemble(backbone, initEnsembleHeads(24, [0], 1))).toThrow(
+      /at least 2 members/,
+    );
+    expect(() => new RewardEnsemble(backbone, initEnsembleHeads(8, [0, 1], 1))).toThrow(
+      /heads.dim/,
+    );
+  });
+});
