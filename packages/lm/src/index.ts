@@ -1,4 +1,10 @@
 export {
+  BACKENDS,
+  type BackendChoice,
+  type BackendName,
+  selectBackend,
+} from './backend.js';
+export {
   decodeBf16,
   decodeF16,
   encodeBf16,

@@ -1,0 +1,179 @@
+// Picks the TensorFlow.js backend: @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node (optional
+// peers with native bindings), then @tensorflow/tfjs-backend-wasm, then the pure-JS `cpu` backend.
+
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { type Logger, ResourceError, silentLogger, ValidationError } from '@va/core';
+
+/** The backends `selectBackend` knows, best first. */
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendChoice {
+  /** The backend now in use. */
+  backend: BackendName;
+  /** Why: what was tried before it and why each better one was not taken. */
+  reason: string;
+}
+
+const PACKAGES: Readonly<Record<BackendName, string | undefined>> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: undefined,
+};
+/** The name each backend registers with tfjs (both native packages register `tensorflow`). */
+const TF_NAME: Readonly<Record<BackendName, string>> = {
+  'tensorflow-gpu': 'tensorflow',
+  tensorflow: 'tensorflow',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
+
+export type Availability =
+  | { ok: true; detail: string }
+  | { ok: false; detail: string; fix: string };
+
+/** How a probe finds and loads a backend's package (replaceable in tests). */
+export interface PackageLoader {
+  resolve(pkg: string): string;
+  load(pkg: string): Promise<unknown>;
+}
+
+const requireHere = createRequire(import.meta.url);
+const nodeLoader: PackageLoader = {
+  resolve: (pkg) => requireHere.resolve(pkg),
+  load: (pkg) => import(pkg),
+};
+const probes = new Map<BackendName, Promise<Availability>>();
+let queue: Promise<unknown> = Promise.resolve();
+
+function fixFor(name: BackendName): string {
+  const pkg = PACKAGES[name];
+  if (name === 'wasm') {
+    return `reinstall @va/lm (it depends on ${pkg}), or force backend 'cpu'`;
+  }
+  return `install it next to @tensorflow/tfjs (npm i ${pkg}@${tf.version.tfjs}), or force backend 'wasm' or 'cpu'`;
+}
+
+/** Loads a backend's package and checks that it registered with our copy of tfjs. */
+export async function probeBackend(
+  name: BackendName,
+  loader: PackageLoader = nodeLoader,
+): Promise<Availability> {
+  const pkg = PACKAGES[name];
+  if (pkg === undefined) return { ok: true, detail: 'pure JavaScript, always available' };
+  let resolved: string;
+  try {
+    resolved = loader.resolve(pkg);
+  } catch {
+    return { ok: false, detail: `${pkg} is not installed`, fix: fixFor(name) };
+  }
+  try {
+    if (name === 'wasm') {
+      const wasm = (await loader.load(pkg)) as typeof import('@tensorflow/tfjs-backend-wasm');
+      // Node finds the .wasm binaries beside the package's own entry; bundlers may lose that path.
+      if (tf.engine().registry.wasm === undefined) wasm.setWasmPaths(`${dirname(resolved)}/`);
+    } else {
+      await loader.load(pkg);
+    }
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    return {
+      ok: false,
+      detail: `${pkg} is installed but failed to load (${message})`,
+      fix:
+        name === 'wasm'
+          ? fixFor(name)
+          : `check that its native binding matches this platform and Node ${process.versions.node} (npm rebuild ${pkg}), or force backend 'wasm' or 'cpu'`,
+    };
+  }
+  if (tf.findBackendFactory(TF_NAME[name]) === null) {
+    return {
+      ok: false,
+      detail: `${pkg} loaded but registered no '${TF_NAME[name]}' backend with this copy of @tensorflow/tfjs ${tf.version.tfjs}`,
+      fix: `install versions of ${pkg} and @tensorflow/tfjs that match, so that they share one @tensorflow/tfjs-core`,
+    };
+  }
+  return { ok: true, detail: `${pkg} loaded` };
+}
+
+function availability(name: BackendName): Promise<Availability> {
+  let p = probes.get(name);
+  if (!p) {
+    p = probeBackend(name);
+    probes.set(name, p);
+  }
+  return p;
+}
+
+/** Makes `name` the active backend; false when its initialisation fails. */
+async function activate(name: BackendName): Promise<boolean> {
+  const tfName = TF_NAME[name];
+  if (tf.getBackend() === tfName) return true;
+  try {
+    const ok = await tf.setBackend(tfName);
+    if (ok) await tf.ready();
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The selection itself; `check` says whether a backend's package is usable. */
+export async function selectWith(
+  forced: BackendName | undefined,
+  logger: Logger,
+  check: (name: BackendName) => Promise<Availability> = availability,
+): Promise<BackendChoice> {
+  const candidates = forced ? [forced] : BACKENDS;
+  const skipped: string[] = [];
+  for (const name of candidates) {
+    const found = await check(name);
+    if (found.ok && (await activate(name))) {
+      const reason = forced
+        ? `forced by the caller (${found.detail})`
+        : skipped.length
+          ? `best available: ${skipped.join('; ')}`
+          : `best available (${found.detail})`;
+      logger.info(`@va/lm backend: ${name} (${reason})`);
+      return { backend: name, reason };
+    }
+    const detail = found.ok ? `${PACKAGES[name] ?? name} failed to initialise` : found.detail;
+    if (forced) {
+      const fix = found.ok ? `force another backend (${BACKENDS.join(', ')})` : found.fix;
+      throw new ResourceError(
+        `selectBackend: backend '${name}' is not available: ${detail}; ${fix}`,
+      );
+    }
+    skipped.push(detail);
+  }
+  // Unreachable: `cpu` is always there.
+  throw new ResourceError(`selectBackend: no TensorFlow.js backend works (${skipped.join('; ')})`);
+}
+
+/**
+ * Selects the best available backend, or the one `options.backend` forces, makes it tfjs's active
+ * backend and says which it took, through the return value and `options.logger`. Safe to call any
+ * number of times, concurrently too: packages are loaded once, and a call only switches backends
+ * when another was made active since.
+ */
+export function selectBackend(
+  options: { backend?: BackendName; logger?: Logger } = {},
+): Promise<BackendChoice> {
+  const { backend, logger = silentLogger } = options;
+  if (backend !== undefined && !BACKENDS.includes(backend)) {
+    return Promise.reject(
+      new ValidationError(
+        'selectBackend',
+        'options.backend',
+        `one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}`,
+        backend,
+      ),
+    );
+  }
+  const run = queue.then(() => selectWith(backend, logger));
+  queue = run.catch(() => undefined);
+  return run;
+}
