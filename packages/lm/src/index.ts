@@ -28,6 +28,13 @@ export {
   writeSafetensorsFolder,
 } from './safetensors.js';
 export {
+  MODEL_FILES,
+  type ModelSourceOptions,
+  type ResolvedSourceOptions,
+  resolveModelSource,
+  resolveSourceOptions,
+} from './source.js';
+export {
   type BatchEncoding,
   type ChatMessage,
   type EncodeBatchOptions,
