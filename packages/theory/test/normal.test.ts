@@ -1,0 +1,45 @@
+import { Rng } from '@va/core';
+import { describe, expect, it } from 'vitest';
+import { normalCdf } from '../src/index.js';
+import { fillStandardNormal } from '../src/normal.js';
+
+describe('fillStandardNormal (ziggurat)', () => {
+  const n = 1_000_000;
+  const z = fillStandardNormal(new Rng(2024), new Float64Array(n));
+
+  it('has the moments of N(0, 1)', () => {
+    let m = 0;
+    let v = 0;
+    let k = 0;
+    for (const x of z) {
+      m += x;
+      v += x * x;
+      k += x ** 4;
+    }
+    expect(Math.abs(m / n)).toBeLessThan(4 / Math.sqrt(n));
+    expect(Math.abs(v / n - 1)).toBeLessThan(4 * Math.sqrt(2 / n));
+    expect(Math.abs(k / n - 3)).toBeLessThan(4 * Math.sqrt(96 / n));
+  });
+
+  it('passes a Kolmogorov-Smirnov test and matches tail frequencies', () => {
+    const sorted = Float64Array.from(z).sort();
+    let ks = 0;
+    for (let i = 0; i < n; i++) {
+      const f = normalCdf(sorted[i]!);
+      ks = Math.max(ks, (i + 1) / n - f, f - i / n);
+    }
+    expect(ks).toBeLessThan(1.63 / Math.sqrt(n)); // 1% critical value
+    // Beyond the ziggurat's base (|x| > 3.44) the tail algorithm takes over.
+    for (const t of [2, 3, 3.5, 4]) {
+      const p = 2 * normalCdf(-t);
+      const count = z.filter((x) => Math.abs(x) > t).length;
+      expect(Math.abs(count / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n) + 1 / n);
+    }
+  });
+
+  it('is reproducible for a seed', () => {
+    const a = fillStandardNormal(new Rng(1), new Float64Array(100));
+    const b = fillStandardNormal(new Rng(1), new Float64Array(100));
+    expect(a).toEqual(b);
+  });
+});
