@@ -37,6 +37,12 @@ export {
   summarizeDistribution,
 } from './disagreement.js';
 export {
+  type DisagreementCharts,
+  disagreementCharts,
+  disagreementMarkdown,
+  writeDisagreementReport,
+} from './disagreement-report.js';
+export {
   type EnsembleHeads,
   initEnsembleHeads,
   memberSeed,
@@ -87,3 +93,11 @@ export {
   rewardBenchSection,
   rewardBenchSectionScores,
 } from './rewardbench.js';
+export {
+  evaluateEnsemble,
+  pairFeatures,
+  splitPairs,
+  type TrainEnsembleOptions,
+  type TrainedEnsemble,
+  trainEnsemble,
+} from './train-ensemble.js';

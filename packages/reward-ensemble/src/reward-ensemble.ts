@@ -11,7 +11,6 @@ import {
   type ScoreOptions,
   ValidationError,
 } from '@va/core';
-import { parseSafetensors, serializeSafetensors } from '@va/lm';
 import type { Backbone, BackboneSpec, EmbedOptions, FeatureMatrix } from './backbone.js';
 import { type ChatMessage, promptToMessages } from './chat.js';
 import { createBackbone } from './create-backbone.js';
@@ -181,6 +180,7 @@ export class RewardEnsemble implements RewardModel {
     const tensors = new Map([['score.weight', { shape: [k, dim], data: scoreWeight }]]);
     if (bias.some((b) => b !== 0))
       tensors.set('score.bias', { shape: [k], data: Float32Array.from(bias) });
+    const { serializeSafetensors } = await import('@va/lm');
     await writeFile(
       join(dir, 'heads.safetensors'),
       serializeSafetensors(tensors, { metadata: { format: 'pt' } }),
@@ -228,6 +228,7 @@ export class RewardEnsemble implements RewardModel {
         `RewardEnsemble.load: ${join(dir, 'ensemble.json')} has format '${manifest.format}', expected '${ENSEMBLE_FORMAT}'`,
       );
     }
+    const { parseSafetensors } = await import('@va/lm');
     const parsed = parseSafetensors(new Uint8Array(await readFile(join(dir, 'heads.safetensors'))));
     const w = parsed.tensors.get('score.weight');
     const { k, dim } = manifest;
