@@ -11,6 +11,7 @@ import {
   Rng,
   silentLogger,
 } from '@va/core';
+import { HttpTransport, TimeoutError } from './httpTransport.js';
 import { Semaphore } from './limit.js';
 import { isLocalUrl, JUDGE_PRESETS, type TokenPrices } from './presets.js';
 import type { ChatMessage } from './prompt.js';
@@ -63,12 +64,13 @@ export const ChatClientConfig = defineConfig<ChatClientConfig>('ChatClientConfig
     default: '',
     doc: 'endpoint root, e.g. http://localhost:11434/v1',
     check: (v) => {
+      let ok = false;
       try {
-        const u = new URL(v);
-        return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : 'must be http(s)';
-      } catch {
-        return `must be a URL such as http://localhost:11434/v1 (or use a preset: ${Object.keys(JUDGE_PRESETS).join(', ')})`;
-      }
+        ok = ['http:', 'https:'].includes(new URL(v).protocol);
+      } catch {}
+      return ok
+        ? undefined
+        : `must be an http(s) URL such as http://localhost:11434/v1 (or use a preset: ${Object.keys(JUDGE_PRESETS).join(', ')})`;
     },
   },
   model: { default: '', doc: 'model name', check: (v) => (v ? undefined : 'must be set') },
@@ -169,8 +171,6 @@ export interface ChatClientOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Receives a warning per retry (keys redacted). */
   logger?: Logger;
-  /** `fetch` to use (default the global, undici). */
-  fetch?: typeof fetch;
 }
 
 type Attempt =
@@ -189,7 +189,7 @@ export class ChatClient {
   private readonly slots: Semaphore;
   private readonly jitter: Rng;
   private readonly logger: Logger;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: HttpTransport;
   private readonly totals: ChatClientStats;
 
   constructor(config: Partial<ChatClientConfig>, options: ChatClientOptions = {}) {
@@ -219,7 +219,7 @@ export class ChatClient {
     this.slots = new Semaphore(c.concurrency);
     this.jitter = new Rng(c.jitterSeed);
     this.logger = options.logger ?? silentLogger;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.transport = new HttpTransport(new URL(this.url), c.concurrency);
     this.totals = {
       requests: 0,
       retries: 0,
@@ -229,6 +229,11 @@ export class ChatClient {
       completionTokens: 0,
       costUsd: c.prices ? 0 : null,
     };
+  }
+
+  /** Closes the pooled keep-alive connections (idle ones never keep the process alive). */
+  close(): void {
+    this.transport.close();
   }
 
   /** A copy of the running totals. */
@@ -317,7 +322,9 @@ export class ChatClient {
     const tries = c.maxRetries + 1;
     const fix = !l.retryable
       ? fixFor(l.status, c.apiKeyEnv)
-      : 'raise maxRetries (--max-retries) or timeoutMs (--timeout), or lower concurrency';
+      : l.reason.includes('ECONNREFUSED')
+        ? `start the server (e.g. \`ollama serve\`, \`vllm serve <model>\`) or check baseUrl (--base-url)`
+        : 'raise maxRetries (--max-retries) or timeoutMs (--timeout), or lower concurrency';
     throw this.fail(
       l.retryable ? `failed after ${tries} attempts; last: ${l.reason}` : l.reason,
       l.status,
@@ -332,8 +339,6 @@ export class ChatClient {
   }
 
   private async attempt(body: string, signal: AbortSignal | undefined): Promise<Attempt> {
-    const timeout = AbortSignal.timeout(this.config.timeoutMs);
-    const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -344,19 +349,15 @@ export class ChatClient {
     let text: string;
     let retryAfter: string | null;
     try {
-      const res = await this.fetchImpl(this.url, { method: 'POST', headers, body, signal: both });
-      status = res.status;
-      retryAfter = res.headers.get('retry-after');
-      text = await res.text();
+      ({ status, text, retryAfter } = await this.transport.post(
+        body,
+        headers,
+        this.config.timeoutMs,
+        signal,
+      ));
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) {
-        return {
-          ok: false,
-          retryable: true,
-          reason: `no complete answer within ${this.config.timeoutMs} ms`,
-        };
-      }
+      if (e instanceof TimeoutError) return { ok: false, retryable: true, reason: e.message };
       return { ok: false, retryable: true, reason: `network error: ${describeNetworkError(e)}` };
     }
     const snippet = this.snippet(text);
@@ -418,9 +419,8 @@ function contentText(content: unknown): string {
 }
 
 function describeNetworkError(e: unknown): string {
-  const err = e as { message?: string; cause?: { code?: string; message?: string } };
-  const cause = err?.cause ? ` (${err.cause.code ?? err.cause.message ?? 'unknown cause'})` : '';
-  return `${err?.message ?? String(e)}${cause}`;
+  const err = e as { message?: string; code?: string };
+  return `${err?.message ?? String(e)}${err?.code ? ` (${err.code})` : ''}`;
 }
 
 function fixFor(status: number | undefined, apiKeyEnv: string | null): string {

@@ -142,6 +142,23 @@ function fromValue(value: unknown, depth = 0): Found {
   return undefined;
 }
 
+/**
+ * The interval of an answer that is exactly one JSON object holding one (the common case, read
+ * without scanning); undefined otherwise, leaving the answer to the full parser.
+ */
+export function wholeJsonInterval(text: string): { low: number; high: number } | undefined {
+  const t = text.trim();
+  if (!t.startsWith('{') || !t.endsWith('}')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+  const found = fromValue(parsed);
+  return found && found.error === undefined ? (found as { low: number; high: number }) : undefined;
+}
+
 /** Interval candidates from every JSON object in `text` that holds one (or a clear mistake). */
 export function extractJsonCandidates(text: string): Candidate[] {
   const out: Candidate[] = [];

@@ -2,7 +2,7 @@
 // Appendix C): JSON, fenced JSON, brackets, "a - b", "a to b", "low: a, high: b", reasoning around it.
 
 import { checkNumber, VaError, ValidationError } from '@va/core';
-import { extractJsonCandidates } from './jsonCandidates.js';
+import { extractJsonCandidates, wholeJsonInterval } from './jsonCandidates.js';
 
 /** A judge's interval on its scale, with the moments of `Uniform[low, high]`. */
 export interface Interval {
@@ -255,8 +255,9 @@ export function resolveScale(where: string, scale: IntervalScale = {}): [number,
 
 /**
  * Reads a judge's answer into `{ low, high, mean, variance, raw }` on the scale `[options.low,
- * options.high]` (default 0 to 100). Reasoning blocks are ignored and the final answer is preferred
- * (see {@link selectCandidate}). Throws {@link IntervalParseError}, whose `reason` says what is
+ * options.high]` (default 0 to 100). An answer that is exactly one JSON object holding an interval
+ * is taken as it is; otherwise reasoning blocks are ignored and the final answer is preferred (see
+ * {@link selectCandidate}). Throws {@link IntervalParseError}, whose `reason` says what is
  * wrong, when the answer holds no valid interval: none found, a single number, a non-numeric or
  * missing bound, `a > b`, or a bound outside the scale.
  */
@@ -266,9 +267,13 @@ export function parseInterval(text: string, options: IntervalScale = {}): Interv
     throw new ValidationError('parseInterval', 'text', 'a string', text);
   }
   if (text.trim() === '') throw new IntervalParseError('the answer is empty', text);
-  const body = stripReasoning(text);
-  const candidates = findCandidates(body);
-  const chosen = selectCandidate(body, candidates, lo, hi);
+  // An answer that is one JSON object, as the prompt asks, is the answer whatever its strings say.
+  const whole = wholeJsonInterval(text);
+  const body = whole ? '' : stripReasoning(text);
+  const candidates = whole ? [] : findCandidates(body);
+  const chosen: Candidate | undefined = whole
+    ? { form: 'json', start: 0, end: text.length, ...whole }
+    : selectCandidate(body, candidates, lo, hi);
   if (!chosen && candidates.length > 0) {
     throw new IntervalParseError('only a mention of the scale, no interval', text);
   }

@@ -12,8 +12,12 @@ export interface ChatMessage {
   readonly content: string;
 }
 
-/** The default rubric: overall quality of an assistant's answer (helpful, correct, clear, safe). */
+/**
+ * The default rubric: overall quality of an assistant's answer (helpful, correct, clear, safe).
+ * Rubrics may use `{low}` and `{high}`, replaced by the ends of the scale.
+ */
 export const QUALITY_RUBRIC = [
+  '- {low} is the worst possible response and {high} the best.',
   '- Helpfulness: does the response address what the prompt asks, completely and directly?',
   '- Correctness: are its statements, reasoning and code accurate?',
   '- Clarity: is it well organised and easy to follow, without padding?',
@@ -23,8 +27,8 @@ export const QUALITY_RUBRIC = [
 /** A rubric for the sentiment task: how positive the response (a review continuation) is. */
 export const SENTIMENT_RUBRIC = [
   '- Score the sentiment of the RESPONSE only, not its quality or grammar.',
-  '- The lowest score means clearly and strongly negative, the middle of the scale neutral or',
-  '  mixed, the highest score clearly and strongly positive.',
+  '- {low} means clearly and strongly negative, {high} clearly and strongly positive, and the',
+  '  middle of the scale neutral or mixed.',
   '- Text that mixes praise and criticism, is sarcastic, or says too little to tell, is ambiguous.',
 ].join('\n');
 
@@ -63,7 +67,7 @@ export function resolvePromptConfig(partial: Partial<JudgePromptConfig> = {}): J
   return c;
 }
 
-const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(3));
+const fmt = (x: number) => String(Number(x.toPrecision(3)));
 
 /** The system message: the judge's role. */
 export function systemPrompt(): string {
@@ -80,10 +84,9 @@ export function userPrompt(query: RewardQuery, config: JudgePromptConfig): strin
   const range = config.scaleHigh - config.scaleLow;
   const narrow = fmt(range * 0.1);
   const wide = fmt(range * 0.4);
-  return `Rate the RESPONSE to the PROMPT below on a scale from ${lo} (worst) to ${hi} (best).
-
-Criteria:
-${config.rubric.trim()}
+  const rubric = config.rubric.trim().replaceAll('{low}', lo).replaceAll('{high}', hi);
+  return `Score the RESPONSE to the PROMPT below on a scale from ${lo} to ${hi}, by these criteria:
+${rubric}
 
 Do not give a single score. Give an interval [a, b], with ${lo} <= a <= b <= ${hi}, that contains the
 scores a panel of careful human raters would give this response:

@@ -128,6 +128,12 @@ const GOOD: [string, string, number, number][] = [
     78,
   ],
   ['leading-dot decimals', '{"low": .5, "high": 0.75}', 0.5, 0.75],
+  [
+    'one JSON object is the answer, whatever its strings say',
+    '{"reasoning": "At first [30, 40]; final answer: 60 to 70 would be too generous.", "low": 50, "high": 58}',
+    50,
+    58,
+  ],
   ['High before Low in prose', 'High: 75, Low: 60', 60, 75],
   ['bold interval label', '**Interval:** [60, 75]', 60, 75],
   [

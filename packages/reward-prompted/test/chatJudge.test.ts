@@ -1,0 +1,226 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '@va/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChatClient, type ChatClientConfig } from '../src/chatClient.js';
+import { ChatJudge } from '../src/chatJudge.js';
+import { mixIntervals } from '../src/interval.js';
+import { IntervalParseError } from '../src/parseInterval.js';
+import { PROMPT_VERSION } from '../src/prompt.js';
+import { PromptedRewardModel } from '../src/promptedRewardModel.js';
+import {
+  type Behaviour,
+  type FakeServer,
+  type SeenRequest,
+  startFakeServer,
+} from './fakeServer.js';
+
+const KEY = 'sk-judge-0123456789abcdefXYZW';
+let server: FakeServer | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'va-judge-'));
+  dirs.push(d);
+  return d;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+async function makeJudge(
+  script: (r: SeenRequest) => Behaviour,
+  options: { cacheDir?: string; maxReasks?: number; client?: Partial<ChatClientConfig> } = {},
+) {
+  server ??= await startFakeServer(script);
+  const client = new ChatClient(
+    {
+      baseUrl: server.url,
+      model: 'judge-test',
+      apiKeyEnv: 'VA_TEST_KEY',
+      maxRetries: 4,
+      backoffBaseMs: 1,
+      backoffMaxMs: 5,
+      concurrency: 8,
+      prices: { inputPerMillion: 1, outputPerMillion: 2 },
+      ...options.client,
+    },
+    { env: { VA_TEST_KEY: KEY } },
+  );
+  const judge = new ChatJudge(
+    client,
+    { maxReasks: options.maxReasks ?? 2 },
+    { cache: options.cacheDir },
+  );
+  return { judge, client, server };
+}
+
+const q = (i: number) => ({ prompt: 'Write a review.', response: `review number ${i}` });
+
+describe('ChatJudge', () => {
+  it('judges a pair: interval, tokens, cost', async () => {
+    const { judge } = await makeJudge(() => ({ kind: 'ok', usage: [500, 20] }));
+    const j = await judge.judge(q(30));
+    expect([j.interval.low, j.interval.high]).toEqual([30, 40]);
+    expect(j.interval.variance).toBeCloseTo(100 / 12, 12);
+    expect(j).toMatchObject({ judge: `judge-test@127.0.0.1:${new URL(server!.url).port}` });
+    expect(j.promptVersion).toBe(PROMPT_VERSION);
+    expect(j.usage).toEqual({ promptTokens: 500, completionTokens: 20 });
+    expect(j.costUsd).toBeCloseTo((500 * 1 + 20 * 2) / 1e6, 15);
+    expect(j.cached).toBe(false);
+  });
+
+  it('serves a re-run from the disk cache: zero requests, zero cost, no key on disk', async () => {
+    const cacheDir = tempDir();
+    const first = await makeJudge(() => ({ kind: 'ok' }), { cacheDir });
+    const a = await Promise.all(Array.from({ length: 20 }, (_, i) => first.judge.judge(q(i))));
+    expect(server!.requests).toHaveLength(20);
+    // A fresh judge (a new process, in effect) with the same cache folder.
+    const second = await makeJudge(() => ({ kind: 'ok' }), { cacheDir });
+    const b = await Promise.all(Array.from({ length: 20 }, (_, i) => second.judge.judge(q(i))));
+    expect(server!.requests).toHaveLength(20);
+    expect(b.map((j) => j.interval)).toEqual(a.map((j) => j.interval));
+    expect(b.every((j) => j.cached && j.usage.promptTokens === 0 && j.costUsd === 0)).toBe(true);
+    expect(second.client.stats().requests).toBe(0);
+    const files = listFiles(cacheDir);
+    expect(files).toHaveLength(20);
+    expect(files.some((f) => f.endsWith('.tmp'))).toBe(false);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect(text).not.toContain(KEY);
+      expect(JSON.parse(text)).toMatchObject({ format: 1, promptVersion: PROMPT_VERSION });
+    }
+  });
+
+  it('keys the cache by judge: another model or temperature misses', async () => {
+    const cacheDir = tempDir();
+    const a = await makeJudge(() => ({ kind: 'ok' }), { cacheDir });
+    await a.judge.judge(q(1));
+    const b = await makeJudge(() => ({ kind: 'ok' }), { cacheDir, client: { temperature: 0.7 } });
+    await b.judge.judge(q(1));
+    const c = await makeJudge(() => ({ kind: 'ok' }), { cacheDir, client: { model: 'other' } });
+    await c.judge.judge(q(1));
+    expect(server!.requests).toHaveLength(3);
+    expect(listFiles(cacheDir)).toHaveLength(3);
+  });
+
+  it('sends identical pairs in flight once', async () => {
+    const { judge } = await makeJudge(() => ({ kind: 'ok', delayMs: 20 }));
+    const out = await Promise.all([judge.judge(q(5)), judge.judge(q(5)), judge.judge(q(5))]);
+    expect(server!.requests).toHaveLength(1);
+    expect(out.filter((j) => !j.cached)).toHaveLength(1);
+    expect(out.reduce((s, j) => s + j.usage.promptTokens, 0)).toBe(100);
+  });
+
+  it('re-asks after an unreadable answer, feeding the reason back', async () => {
+    const { judge } = await makeJudge((r) =>
+      r.n === 1
+        ? { kind: 'ok', content: 'This is a solid, helpful review. Score: 72' }
+        : { kind: 'ok' },
+    );
+    const j = await judge.judge(q(12));
+    expect(j.attempts).toBe(2);
+    expect([j.interval.low, j.interval.high]).toEqual([12, 22]);
+    const second = server!.requests[1]!.body.messages;
+    expect(second.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(second[2]!.content).toBe('This is a solid, helpful review. Score: 72');
+    expect(second[3]!.content).toMatch(
+      /^Your answer could not be read: a single number \(72\) is not an interval/,
+    );
+    expect(j.usage.promptTokens).toBe(200);
+  });
+
+  it('gives up after maxReasks with the last reason', async () => {
+    const { judge } = await makeJudge(() => ({ kind: 'ok', content: '{"low": 80, "high": 60}' }), {
+      maxReasks: 2,
+    });
+    const err = await judge.judge(q(1)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IntervalParseError);
+    expect((err as IntervalParseError).reason).toMatch(
+      /no valid interval from judge-test@.* after 3 answers \(maxReasks 2\); last: the bounds are reversed/,
+    );
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it('loses nothing and duplicates nothing under 429s, 500s, drops and bad JSON', async () => {
+    const rng = new Rng(3);
+    const { judge } = await makeJudge(() => {
+      const u = rng.next();
+      if (u < 0.1) return { kind: 'status', status: 429, headers: { 'retry-after': '0' } };
+      if (u < 0.2) return { kind: 'status', status: 500 };
+      if (u < 0.25) return { kind: 'drop' };
+      if (u < 0.3) return { kind: 'malformed' };
+      return { kind: 'ok', delayMs: Math.floor(rng.next() * 5) };
+    });
+    const n = 120;
+    const out = await Promise.all(Array.from({ length: n }, (_, i) => judge.judge(q(i))));
+    expect(out.map((j) => j.interval.low)).toEqual(Array.from({ length: n }, (_, i) => i % 90));
+    expect(server!.answered.size).toBe(n);
+    expect([...server!.answered.values()].every((c) => c === 1)).toBe(true);
+    expect(server!.requests.length).toBeGreaterThan(n);
+    expect(server!.maxInFlight).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('PromptedRewardModel over a chat judge', () => {
+  it('gives midpoint, uniform variance and a reproducible draw inside the interval', async () => {
+    const { judge } = await makeJudge(() => ({ kind: 'ok' }));
+    const model = new PromptedRewardModel(judge);
+    const queries = Array.from({ length: 10 }, (_, i) => q(i * 7));
+    const a = await model.score(queries, { rng: new Rng(1) });
+    const b = await model.score(queries, { rng: new Rng(1) });
+    expect(a.map((s) => s.sample)).toEqual(b.map((s) => s.sample));
+    for (const [i, s] of a.entries()) {
+      const low = (i * 7) % 90;
+      expect(s.interval).toEqual([low, low + 10]);
+      expect(s.mean).toBe(low + 5);
+      expect(s.variance).toBeCloseTo(100 / 12, 12);
+      expect(s.sample).toBeGreaterThanOrEqual(low);
+      expect(s.sample).toBeLessThanOrEqual(low + 10);
+    }
+    expect(model.name).toMatch(/^prompted\(judge-test@/);
+  });
+
+  it('mixes two judges by the law of total variance', async () => {
+    const a = await makeJudge(() => ({ kind: 'ok' }));
+    const b = await makeJudge(() => ({ kind: 'ok' }), { client: { model: 'second' } });
+    // The fake server answers by content, so give the second judge another scale to differ.
+    const wide = new ChatJudge(b.client, { scaleLow: 0, scaleHigh: 200 });
+    const model = new PromptedRewardModel([a.judge, wide]);
+    const [s] = await model.score([q(20)]);
+    // Judge 1: [20, 30] on 0-100. Judge 2: [20, 30] on 0-200 -> [10, 15] on 0-100.
+    const m = mixIntervals([
+      { low: 20, high: 30 },
+      { low: 10, high: 15 },
+    ]);
+    expect(s!.mean).toBeCloseTo(m.mean, 12);
+    expect(s!.variance).toBeCloseTo(m.variance, 12);
+    expect(s!.variance).toBeCloseTo((100 / 12 + 25 / 12) / 2 + 6.25 ** 2, 12);
+    expect(s!.interval).toEqual([10, 30]);
+  });
+
+  it("reports the full scale for a failed pair under onFailure 'full-scale', throws by default", async () => {
+    const { judge } = await makeJudge(() => ({ kind: 'ok', content: 'no idea' }), {
+      maxReasks: 0,
+    });
+    await expect(new PromptedRewardModel(judge).score([q(1)])).rejects.toThrow(IntervalParseError);
+    const lenient = new PromptedRewardModel(judge, {
+      onFailure: 'full-scale',
+      rewardRange: [0, 1],
+    });
+    const [s] = await lenient.score([q(1)]);
+    expect(s!.interval).toEqual([0, 1]);
+    expect(s!.mean).toBe(0.5);
+    expect(s!.variance).toBeCloseTo(1 / 12, 12);
+    expect(lenient.lastJudgments[0]![0]).toBeUndefined();
+  });
+});

@@ -1,0 +1,138 @@
+import { Rng } from '@va/core';
+import { describe, expect, it } from 'vitest';
+import { OFFLINE_JUDGE_NAME, OfflineJudge } from '../src/offlineJudge.js';
+import { PromptedRewardModel } from '../src/promptedRewardModel.js';
+import { scoreSentiment } from '../src/sentiment.js';
+
+const r = (response: string) => ({ prompt: 'Write a movie review:', response });
+
+describe('scoreSentiment', () => {
+  it('weighs words, negation, intensifiers and "but" as documented (hand derivations)', () => {
+    // great (1) + excellent (2): pos 3, polarity 3 / (3 + 1).
+    expect(scoreSentiment('This movie was great and the acting was excellent.')).toMatchObject({
+      positive: 3,
+      negative: 0,
+      polarity: 0.75,
+      words: 2,
+    });
+    // "not good": good (1) negated -> -0.75.
+    const neg = scoreSentiment("It wasn't good.");
+    expect(neg.negative).toBeCloseTo(0.75, 12);
+    expect(neg.polarity).toBeCloseTo(-0.75 / 1.75, 12);
+    // "very good": 1.5.
+    expect(scoreSentiment('A very good film.').positive).toBeCloseTo(1.5, 12);
+    // "fine but awful": fine 1 x 0.5 before "but", awful 2 x 1.5 after.
+    const mixed = scoreSentiment('The plot was fine but the ending was awful.');
+    expect(mixed.positive).toBeCloseTo(0.5, 12);
+    expect(mixed.negative).toBeCloseTo(3, 12);
+    // mixed = 2 * 0.5 / 3.5; weak = 1 / 4.5; ambiguity = 1 - (1 - mixed)(1 - weak).
+    expect(mixed.ambiguity).toBeCloseTo(1 - (1 - 1 / 3.5) * (1 - 1 / 4.5), 12);
+  });
+
+  it('stops negation at a clause break', () => {
+    expect(scoreSentiment('Not what I expected. Good film.').positive).toBe(1);
+  });
+
+  it('gives no evidence full ambiguity and zero polarity', () => {
+    expect(scoreSentiment('It is a film about a man.')).toMatchObject({
+      polarity: 0,
+      ambiguity: 1,
+      words: 0,
+    });
+  });
+});
+
+describe('OfflineJudge', () => {
+  const judge = new OfflineJudge();
+
+  it('is documented as simulated in every judgment', async () => {
+    const j = await judge.judge(r('Great film.'));
+    expect(j.judge).toBe(OFFLINE_JUDGE_NAME);
+    expect(j.judge).toContain('simulated');
+    expect(j.promptVersion).toBe('offline-sentiment-v1');
+    expect(j.usage).toEqual({ promptTokens: 0, completionTokens: 0 });
+  });
+
+  it('answers the intervals of the documented formula (hand derivations)', () => {
+    const cases: [string, number, number][] = [
+      // centre 50(1 + 0.75) = 87.5; width 100(0.05 + 0.55 * 0.25) = 18.75.
+      ['This movie was great and the acting was excellent.', 78.1, 96.9],
+      // centre 50(1 - 0.75/1.75) = 28.57; width 5 + 55(1/1.75) = 36.43.
+      ['It was not good.', 10.4, 46.8],
+      // centre 50(1 + 0.6) = 80; width 5 + 55 * 0.4 = 27.
+      ['A very good film.', 66.5, 93.5],
+      // centre 50(1 - 2.5/4.5) = 22.22; ambiguity 4/9, width 5 + 55 * 4/9 = 29.44.
+      ['The plot was fine but the ending was awful.', 7.5, 36.9],
+      // no evidence: centre 50, width 60.
+      ['It was a film.', 20, 80],
+      // pos 10, centre 95.45, width 10 -> shifted inside the scale.
+      ['Masterpiece! Brilliant, superb, outstanding, perfect.', 90, 100],
+    ];
+    for (const [text, low, high] of cases) {
+      expect(judge.judgeSync(r(text)).interval, text).toMatchObject({ low, high });
+    }
+  });
+
+  it('is narrow for clear text and wide for mixed or weak evidence', () => {
+    const width = (t: string) => {
+      const i = judge.judgeSync(r(t)).interval;
+      return i.high - i.low;
+    };
+    const clear = width('A brilliant, moving, beautiful film with superb acting. Loved it.');
+    const clearNeg = width('Awful, boring, stupid and painful. The worst film of the year.');
+    const mixed = width(
+      'Beautiful photography, but a boring and stupid script; great music though.',
+    );
+    const weak = width('The film runs two hours.');
+    expect(clear).toBeLessThan(12);
+    expect(clearNeg).toBeLessThan(12);
+    expect(mixed).toBeGreaterThan(2 * clear);
+    expect(weak).toBe(60);
+  });
+
+  it('orders by sentiment', () => {
+    const mean = (t: string) => judge.judgeSync(r(t)).interval.mean;
+    expect(mean('Terrible.')).toBeLessThan(mean('Bad.'));
+    expect(mean('Bad.')).toBeLessThan(mean('It exists.'));
+    expect(mean('It exists.')).toBeLessThan(mean('Good.'));
+    expect(mean('Good.')).toBeLessThan(mean('Very good.'));
+    expect(mean('Very good.')).toBeLessThan(mean('Excellent and wonderful.'));
+    expect(mean('Not bad.')).toBeGreaterThan(50);
+    expect(mean('Not good.')).toBeLessThan(50);
+  });
+
+  it('is deterministic and uses only the response', () => {
+    const a = judge.judgeSync({ prompt: 'Awful prompt, terrible.', response: 'Great.' });
+    const b = judge.judgeSync({ prompt: 'Lovely prompt.', response: 'Great.' });
+    expect(a.interval).toEqual(b.interval);
+  });
+
+  it('works on another scale and with a custom scorer', () => {
+    const unit = new OfflineJudge({ scaleLow: -1, scaleHigh: 1, decimals: 3 });
+    const i = unit.judgeSync(r('It was a film.')).interval;
+    expect([i.low, i.high]).toEqual([-0.6, 0.6]);
+    const custom = new OfflineJudge({}, { scorer: () => ({ polarity: 1, ambiguity: 0 }) });
+    expect(custom.judgeSync(r('x')).interval).toMatchObject({ low: 95, high: 100 });
+    expect(custom.promptVersion).toBe('offline-custom-v1');
+  });
+
+  it('rejects inconsistent widths and unknown keys', () => {
+    expect(() => new OfflineJudge({ minWidth: 0.5, maxWidth: 0.2 })).toThrow(
+      /OfflineJudgeConfig.maxWidth: must be >= minWidth/,
+    );
+    expect(() => new OfflineJudge({ width: 1 } as never)).toThrow(/unknown key/);
+  });
+
+  it('drives a PromptedRewardModel like any judge', async () => {
+    const model = new PromptedRewardModel(new OfflineJudge(), { rewardRange: [0, 1] });
+    const scores = await model.score([r('Great film.'), r('Awful film.')], { rng: new Rng(4) });
+    expect(scores[0]!.mean).toBeGreaterThan(0.5);
+    expect(scores[1]!.mean).toBeLessThan(0.5);
+    for (const s of scores) {
+      const [a, b] = s.interval!;
+      expect(s.variance).toBeCloseTo((b - a) ** 2 / 12, 12);
+      expect(s.sample).toBeGreaterThanOrEqual(a);
+      expect(s.sample).toBeLessThanOrEqual(b);
+    }
+  });
+});
