@@ -8,9 +8,13 @@ does, so the tests compare our loader against independent outputs.
 
 Writes test/fixtures/tokenizers/{gpt2,qwen2}/ (tokenizer.json, tokenizer_config.json, config.json,
 generation_config.json) and expected.json (ids, decodes, rendered chat templates).
+
+  PYTHONPATH=<transformers and its dependencies> /usr/bin/python3 scripts/tokenizer_reference.py transformers
+      # checks the fixtures and assets/default with transformers' own AutoTokenizer (5.17 agrees)
 """
 import json
 import os
+import sys
 
 import jinja2
 import jinja2.ext
@@ -162,5 +166,29 @@ def main():
     print("wrote", FIX)
 
 
+def check_transformers():
+    """The fixtures and the default tokenizer, through transformers' AutoTokenizer itself."""
+    import transformers
+    from transformers import AutoTokenizer
+
+    exp = json.load(open(os.path.join(FIX, "expected.json")))
+    q = AutoTokenizer.from_pretrained(os.path.join(FIX, "qwen2"))
+    for c in exp["qwen2"]["chat"]:
+        got = q.apply_chat_template(c["messages"], tokenize=False, add_generation_prompt=c["addGenerationPrompt"])
+        assert got == c["rendered"], (got, c["rendered"])
+    assert (q.eos_token_id, q.bos_token_id, q.pad_token_id) == (exp["qwen2"]["eos"], None, exp["qwen2"]["pad"])
+    g = AutoTokenizer.from_pretrained(os.path.join(FIX, "gpt2"))
+    assert (g.eos_token_id, g.bos_token_id, g.pad_token_id) == (exp["gpt2"]["eos"], exp["gpt2"]["bos"], None)
+    for tok, name in [(q, "qwen2"), (g, "gpt2")]:
+        for c in exp[name]["cases"]:
+            assert tok.encode(c["text"]) == c["ids"] and tok.decode(c["ids"]) == c["decoded"], (name, c["text"])
+    d = AutoTokenizer.from_pretrained(os.path.join(HERE, "..", "assets", "default"))
+    ref = json.load(open(os.path.join(HERE, "..", "test", "fixtures", "default-tokenizer.json")))
+    for c in ref["cases"]:
+        assert d.encode(c["text"]) == c["ids"] and d.decode(c["ids"]) == c["text"], c["text"]
+    assert (d.eos_token_id, d.bos_token_id, d.pad_token_id, len(d)) == (2047, 2047, 2047, 2048)
+    print("transformers", transformers.__version__, "agrees with every fixture and with assets/default")
+
+
 if __name__ == "__main__":
-    main()
+    check_transformers() if sys.argv[1:] == ["transformers"] else main()
