@@ -118,6 +118,46 @@ def expectations(tok):
     return out
 
 
+def make_llama():
+    """Llama-2 / Mistral-7B-v0.1 style: SentencePiece BPE with byte fallback, "▁" for spaces
+    (normalizer Prepend + Replace), <s> added by a TemplateProcessing post-processor."""
+    bytes_ = [f"<0x{b:02X}>" for b in range(256)]
+    tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True, fuse_unk=True))
+    tok.normalizer = normalizers.Sequence([normalizers.Prepend("▁"), normalizers.Replace(" ", "▁")])
+    # Merges stay within words, as SentencePiece's do; the saved tokenizer has no pre-tokenizer.
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="never", split=True)
+    trainer = trainers.BpeTrainer(vocab_size=700, special_tokens=["<unk>", "<s>", "</s>", *bytes_],
+                                  show_progress=False)
+    tok.train_from_iterator([t.replace(" ", "▁") for t in CORPUS if "東京" not in t], trainer=trainer)
+    data = json.loads(tok.to_str())
+    data["pre_tokenizer"] = None
+    # Byte tokens are ordinary vocabulary entries in Llama's tokenizer.json, not added tokens.
+    data["added_tokens"] = [t for t in data["added_tokens"] if t["content"] in ("<unk>", "<s>", "</s>")]
+    data["decoder"] = {"type": "Sequence", "decoders": [
+        {"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"},
+        {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1, "stop": 0}]}
+    data["post_processor"] = {"type": "TemplateProcessing",
+                              "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+                              "pair": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                                       {"SpecialToken": {"id": "<s>", "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
+                              "special_tokens": {"<s>": {"id": "<s>", "ids": [1], "tokens": ["<s>"]}}}
+    tok = Tokenizer.from_str(json.dumps(data))
+    added = {str(i): {"content": t, "lstrip": False, "normalized": False, "rstrip": False, "single_word": False,
+                      "special": True} for i, t in enumerate(["<unk>", "<s>", "</s>"])}
+    cfg = {"add_bos_token": True, "add_eos_token": False, "added_tokens_decoder": added, "bos_token": "<s>",
+           "chat_template": MISTRAL_TEMPLATE, "clean_up_tokenization_spaces": False, "eos_token": "</s>",
+           "legacy": True, "model_max_length": 32768, "pad_token": None, "sp_model_kwargs": {},
+           "spaces_between_special_tokens": False, "tokenizer_class": "LlamaTokenizer", "unk_token": "<unk>",
+           "use_default_system_prompt": False}
+    save("llama", tok, cfg, {"model_type": "mistral", "vocab_size": tok.get_vocab_size(), "bos_token_id": 1,
+                             "eos_token_id": 2}, {"bos_token_id": 1, "eos_token_id": 2})
+    cases = [c for c in expectations(tok) if "<|" not in c["text"]]
+    chat = [{"messages": c, "rendered": render(MISTRAL_TEMPLATE, c, False, bos_token="<s>", eos_token="</s>")}
+            for c in [CHATS[0], [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"},
+                                 {"role": "user", "content": "Bye"}]]]
+    return {"vocabSize": tok.get_vocab_size(), "eos": 2, "bos": 1, "unk": 0, "cases": cases, "chat": chat}
+
+
 def main():
     expected = {}
     # GPT-2: ByteLevel everything; like openai-community/gpt2, the tokenizer_config has no special
@@ -162,6 +202,7 @@ def main():
         {"messages": c, "rendered": render(MISTRAL_TEMPLATE, c, False, bos_token="<|endoftext|>", eos_token="<|endoftext|>")}
         for c in [CHATS[0], [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"},
                              {"role": "user", "content": "Bye"}]]]}
+    expected["llama"] = make_llama()
     json.dump(expected, open(os.path.join(FIX, "expected.json"), "w"), indent=1, ensure_ascii=False)
     print("wrote", FIX)
 
@@ -182,6 +223,13 @@ def check_transformers():
     for tok, name in [(q, "qwen2"), (g, "gpt2")]:
         for c in exp[name]["cases"]:
             assert tok.encode(c["text"]) == c["ids"] and tok.decode(c["ids"]) == c["decoded"], (name, c["text"])
+    ll = AutoTokenizer.from_pretrained(os.path.join(FIX, "llama"))
+    assert (ll.eos_token_id, ll.bos_token_id, ll.pad_token_id, ll.unk_token_id) == (2, 1, None, 0)
+    for c in exp["llama"]["cases"]:
+        assert ll.encode(c["text"]) == c["ids"], ("llama", c["text"], ll.encode(c["text"]), c["ids"])
+        assert ll.decode(c["ids"], skip_special_tokens=True) == c["decodedSkip"], ("llama", c["text"])
+    for c in exp["llama"]["chat"]:
+        assert ll.apply_chat_template(c["messages"], tokenize=False) == c["rendered"]
     d = AutoTokenizer.from_pretrained(os.path.join(HERE, "..", "assets", "default"))
     ref = json.load(open(os.path.join(HERE, "..", "test", "fixtures", "default-tokenizer.json")))
     for c in ref["cases"]:

@@ -31,10 +31,11 @@ const expected = JSON.parse(readFileSync(join(fix, 'expected.json'), 'utf8')) as
     chat: Chat[];
   };
   mistral: { template: string; chat: Chat[] };
+  llama: { vocabSize: number; eos: number; bos: number; unk: number; cases: Case[]; chat: Chat[] };
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'va-lm-tok-'));
 
-describe.each(['gpt2', 'qwen2'] as const)('%s-style tokenizer', (name) => {
+describe.each(['gpt2', 'qwen2', 'llama'] as const)('%s-style tokenizer', (name) => {
   it('encodes and decodes exactly as the reference tokenizers library', async () => {
     const tok = await loadTokenizer(join(fix, name));
     expect(tok.vocabSize).toBe(expected[name].vocabSize);
@@ -55,7 +56,9 @@ describe.each(['gpt2', 'qwen2'] as const)('%s-style tokenizer', (name) => {
       '  leading spaces\n\n\ttabs\r\nand trailing   ',
       'math: ∑ x² ≤ ∞; arrows → ⇒',
     ];
-    for (const text of texts) expect(tok.decode(tok.encode(text))).toBe(text);
+    for (const text of texts) {
+      expect(tok.decode(tok.encode(text), { skipSpecialTokens: true })).toBe(text);
+    }
   });
 });
 
@@ -76,6 +79,20 @@ describe('special tokens', () => {
     expect(tok.bosTokenId).toBeUndefined();
     expect(tok.padTokenId).toBe(expected.qwen2.pad);
     expect(tok.specialTokens.eos_token).toBe('<|im_end|>');
+  });
+
+  it('reads a Llama / Mistral tokenizer: <s> added by the post-processor, byte fallback', async () => {
+    const tok = await loadTokenizer(join(fix, 'llama'));
+    expect([tok.bosTokenId, tok.eosTokenId, tok.padTokenId, tok.unkTokenId]).toEqual([
+      expected.llama.bos,
+      expected.llama.eos,
+      undefined,
+      expected.llama.unk,
+    ]);
+    expect(tok.encode('Hello')[0]).toBe(expected.llama.bos);
+    expect(tok.encode('Hello', { addSpecialTokens: false })[0]).not.toBe(expected.llama.bos);
+    expect(tok.tokenize('é', { addSpecialTokens: false })).toEqual(['▁', '<0xC3>', '<0xA9>']);
+    for (const c of expected.llama.chat) expect(tok.applyChatTemplate(c.messages)).toBe(c.rendered);
   });
 
   it('refuses a special token that is not in the vocabulary, naming it', () => {
