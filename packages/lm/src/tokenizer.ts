@@ -343,10 +343,12 @@ export async function loadTokenizer(
   const json =
     tokenizerJson ??
     (await tokenizerJsonFromVocabMerges(dir, tokenizerConfig, specialTokensMap, config));
+  // transformers' precedence: chat_template.jinja over tokenizer_config.json's, then chat_template.json.
   const chatTemplate =
     options.chatTemplate ??
+    templateFile ??
     (tokenizerConfig?.chat_template === undefined
-      ? (templateFile ?? pickTemplate(templateJson?.chat_template))
+      ? pickTemplate(templateJson?.chat_template)
       : undefined);
   return new HfTokenizer({
     tokenizerJson: json,

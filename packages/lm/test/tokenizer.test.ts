@@ -152,6 +152,9 @@ describe('chat templates', () => {
     );
     const tok = await loadTokenizer(dir);
     expect(tok.applyChatTemplate([{ role: 'user', content: 'hi' }])).toBe('[user]hi');
+    // chat_template.jinja wins over tokenizer_config.json's, as in transformers.
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ chat_template: 'config' }));
+    expect((await loadTokenizer(dir)).applyChatTemplate([])).toBe('');
   });
 });
 
