@@ -41,6 +41,7 @@ export const ChatJudgeConfig = defineConfig<ChatJudgeConfig>('ChatJudgeConfig', 
 
 interface Answer {
   readonly text: string;
+  readonly finishReason: string | null;
   readonly usage: TokenUsage;
   readonly costUsd: number | null;
   readonly cached: boolean;
@@ -110,9 +111,13 @@ export class ChatJudge implements Judge {
         };
       } catch (e) {
         if (!(e instanceof IntervalParseError)) throw e;
+        const cut =
+          answer.finishReason === 'length'
+            ? ' (the answer was cut at max_tokens: raise maxTokens / --max-tokens)'
+            : '';
         if (attempt > this.config.maxReasks) {
           throw new IntervalParseError(
-            `no valid interval from ${this.name} after ${attempt} answers (maxReasks ${this.config.maxReasks}); last: ${e.reason}`,
+            `no valid interval from ${this.name} after ${attempt} answers (maxReasks ${this.config.maxReasks}); last: ${e.reason}${cut}`,
             answer.text,
           );
         }
@@ -152,7 +157,13 @@ export class ChatJudge implements Judge {
     const hit = await this.cache?.get(key);
     if (hit) {
       const costUsd = this.client.config.prices ? 0 : null;
-      return { text: hit.text, usage: NO_USAGE, costUsd, cached: true };
+      return {
+        text: hit.text,
+        finishReason: hit.finishReason,
+        usage: NO_USAGE,
+        costUsd,
+        cached: true,
+      };
     }
     const c = await this.client.complete(messages, { signal });
     if (this.cache) {
@@ -171,6 +182,12 @@ export class ChatJudge implements Judge {
         this.logger.warn(`judge cache: could not write ${this.cache.dir}: ${(e as Error).message}`);
       }
     }
-    return { text: c.text, usage: c.usage, costUsd: c.costUsd, cached: false };
+    return {
+      text: c.text,
+      finishReason: c.finishReason,
+      usage: c.usage,
+      costUsd: c.costUsd,
+      cached: false,
+    };
   }
 }

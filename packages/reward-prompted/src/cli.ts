@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { streamLogger, streamProgress, VaError } from '@va/core';
-import { ChatClient, type ChatClientConfig, presetConfig } from './chatClient.js';
+import { ChatClient } from './chatClient.js';
+import { type ChatClientConfig, presetConfig } from './chatClientConfig.js';
 import { ChatJudge } from './chatJudge.js';
 import type { Judge } from './judge.js';
 import { judgeFile } from './judgeFile.js';

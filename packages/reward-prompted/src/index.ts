@@ -1,12 +1,11 @@
 export {
   ChatClient,
-  ChatClientConfig,
   type ChatClientOptions,
   type ChatClientStats,
   type ChatCompletion,
-  presetConfig,
   type TokenUsage,
 } from './chatClient.js';
+export { ChatClientConfig, presetConfig } from './chatClientConfig.js';
 export { ChatJudge, ChatJudgeConfig } from './chatJudge.js';
 export {
   type Bounds,

@@ -101,17 +101,26 @@ function fromValue(value: unknown, depth = 0): Found {
     return undefined;
   }
   if (typeof value === 'string') {
-    const m = /^\s*([-+]?[\d.]+)\s*(?:-|–|—|to|,)\s*([-+]?[\d.]+)\s*$/.exec(value);
+    const m = /^\s*[[(]?\s*([-+]?[\d.]+)%?\s*(?:-|–|—|~|to|,)\s*([-+]?[\d.]+)%?\s*[\])]?\s*$/.exec(
+      value,
+    );
     return m ? fromPair(m[1], m[2], 'the string') : undefined;
   }
   if (typeof value !== 'object') return undefined;
   const entries = Object.entries(value as Record<string, unknown>).map(
     ([k, v]) => [normalise(k), v] as const,
   );
-  const get = (names: string[]) => entries.find(([k]) => names.includes(k));
-  const lo = get(LOW_NAMES);
-  const hi = get(HIGH_NAMES);
+  const lo = entries.find(([k]) => LOW_NAMES.includes(k));
+  const hi = entries.find(([k]) => HIGH_NAMES.includes(k));
   if (lo && hi) return fromPair(lo[1], hi[1], `the keys '${lo[0]}' and '${hi[0]}'`);
+  // "score_low"/"score_high", "lowerBound"/"upperBound", "min_score"/"max_score": exactly one such
+  // key on each side.
+  const looseLo = entries.filter(([k]) => /low|min/.test(k));
+  const looseHi = entries.filter(([k]) => /high|upper|max/.test(k));
+  if (looseLo.length === 1 && looseHi.length === 1) {
+    const [[lk, lv], [hk, hv]] = [looseLo[0]!, looseHi[0]!];
+    return fromPair(lv, hv, `the keys '${lk}' and '${hk}'`);
+  }
   for (const [k, v] of entries) {
     if (PAIR_NAMES.includes(k) && typeof v === 'object' && v !== null) {
       const inner = fromValue(v, depth + 1);

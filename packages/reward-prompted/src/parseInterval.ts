@@ -61,16 +61,16 @@ const TIER: Record<IntervalForm, number> = {
 // Not glued to a preceding letter, digit or dot, so "v1.5" or "GPT4" give no numbers.
 const NUM = String.raw`(?<![\w.])[-+]?(?:\d+(?:\.\d+)?|\.\d+)%?`;
 const NUM_END = String.raw`(?![\w.]*\d)`;
-const RANGE_SEP = `(?:-|–|—|to)`;
+const RANGE_SEP = `(?:-|–|—|~|～|to)`;
 
 const BRACKET = new RegExp(
-  String.raw`[\[(]\s*(${NUM})\s*(?:,|;|-|–|—|to|and)\s*(${NUM})\s*[\])]`,
+  String.raw`[\[(]\s*(${NUM})\s*(?:,|;|-|–|—|~|～|to|and)\s*(${NUM})\s*[\])]`,
   'gi',
 );
 const BETWEEN = new RegExp(String.raw`\b(?:between)\s+(${NUM})\s+and\s+(${NUM})${NUM_END}`, 'gi');
 const FROM_TO = new RegExp(String.raw`\bfrom\s+(${NUM})\s*${RANGE_SEP}\s*(${NUM})${NUM_END}`, 'gi');
 const DASH_TO = new RegExp(
-  String.raw`(${NUM})\s*${RANGE_SEP}\s*(${NUM})${NUM_END}(?!\s*[-–—]\s*\d)`,
+  String.raw`(${NUM})\s*${RANGE_SEP}\s*(${NUM})${NUM_END}(?!\s*[-–—~]\s*\d)`,
   'gi',
 );
 const PLUS_MINUS = new RegExp(String.raw`(${NUM})\s*(?:±|\+/-|\+-)\s*(${NUM})${NUM_END}`, 'gi');
@@ -78,8 +78,10 @@ const PLUS_MINUS = new RegExp(String.raw`(${NUM})\s*(?:±|\+/-|\+-)\s*(${NUM})${
 const LOW_KEY = `low(?:er)?(?:[ _-]?(?:bound|end|limit))?|min(?:imum)?|a`;
 const HIGH_KEY = `high(?:er)?|upper(?:[ _-]?(?:bound|end|limit))?|high[ _-]?(?:bound|end|limit)|max(?:imum)?|b`;
 const VALUE = String.raw`["']?([-+]?(?:\d+(?:\.\d+)?|\.\d+)%?|[^\s,;"'}\])]+)`;
-const LOW_KV = new RegExp(String.raw`(?<![\w-])["']?(?:${LOW_KEY})["']?\s*[:=]\s*${VALUE}`, 'gi');
-const HIGH_KV = new RegExp(String.raw`(?<![\w-])["']?(?:${HIGH_KEY})["']?\s*[:=]\s*${VALUE}`, 'gi');
+// "low: 60", "low = 60", and in prose "a low of 60", "the lower bound is 60", "upper end at 75".
+const KV_SEP = String.raw`(\s*[:=]\s*|\s+(?:is|of|at)\s+)`;
+const LOW_KV = new RegExp(String.raw`(?<![\w-])["']?(?:${LOW_KEY})["']?${KV_SEP}${VALUE}`, 'gi');
+const HIGH_KV = new RegExp(String.raw`(?<![\w-])["']?(?:${HIGH_KEY})["']?${KV_SEP}${VALUE}`, 'gi');
 
 const FINAL_MARKER =
   /\bfinal\s+(?:answer|interval|score|rating|verdict|range)\b|\b(?:answer|interval|output)\s*:/gi;
@@ -128,9 +130,15 @@ function regexCandidates(text: string, re: RegExp, form: IntervalForm): Candidat
   return out;
 }
 
+/** A key-value match, unless it is prose ("low of quality") rather than a bound. */
+function isBound(m: RegExpMatchArray): boolean {
+  if (/[:=]/.test(m[1]!)) return true;
+  return !/^["']?[ab]["']?\s/i.test(m[0]) && !Number.isNaN(toNumber(m[2]!));
+}
+
 function keyValueCandidates(text: string): Candidate[] {
-  const lows = [...text.matchAll(LOW_KV)];
-  const highs = [...text.matchAll(HIGH_KV)];
+  const lows = [...text.matchAll(LOW_KV)].filter(isBound);
+  const highs = [...text.matchAll(HIGH_KV)].filter(isBound);
   const out: Candidate[] = [];
   for (const [i, lo] of lows.entries()) {
     const nextLow = lows[i + 1]?.index ?? Number.POSITIVE_INFINITY;
@@ -152,7 +160,7 @@ function keyValueCandidates(text: string): Candidate[] {
       });
       continue;
     }
-    out.push(pairCandidate('key-value', start, end, lo[1]!, hi[1]!));
+    out.push(pairCandidate('key-value', start, end, lo[2]!, hi[2]!));
   }
   // A "high: b" with no "low" anywhere.
   for (const hi of highs) {
@@ -213,6 +221,7 @@ function isFullScale(c: Candidate, lo: number, hi: number): boolean {
  * 1. after the last "final answer" / "answer:" / "interval:" marker, if any candidate lies there;
  * 2. ranges that read as mentions of the scale ("on a 0-100 scale", "a scale from 0 to 100") are
  *    dropped, and candidates equal to the whole scale are dropped while any other remains;
+ *    unreadable candidates (a missing or non-numeric bound) count only when nothing else is left;
  * 3. the most structured form present wins: JSON > `low: a, high: b` > `[a, b]` / `(a, b)` >
  *    `a ± d`, `a - b`, `a to b`, `between a and b`;
  * 4. among those, the last one in the text (a model that revises itself ends with its answer).
@@ -232,6 +241,8 @@ export function selectCandidate(
   pool = pool.filter((c) => !c.scaleMention);
   const notFull = pool.filter((c) => !isFullScale(c, lo, hi));
   if (notFull.length > 0) pool = notFull;
+  const readable = pool.filter((c) => c.error === undefined);
+  if (readable.length > 0) pool = readable;
   if (pool.length === 0) return undefined;
   const best = Math.min(...pool.map((c) => TIER[c.form]));
   const top = pool.filter((c) => TIER[c.form] === best);
@@ -269,7 +280,10 @@ export function parseInterval(text: string, options: IntervalScale = {}): Interv
   if (text.trim() === '') throw new IntervalParseError('the answer is empty', text);
   // An answer that is one JSON object, as the prompt asks, is the answer whatever its strings say.
   const whole = wholeJsonInterval(text);
-  const body = whole ? '' : stripReasoning(text);
+  // "60/100 - 75/100": a denominator equal to the top of the scale is dropped.
+  const body = whole
+    ? ''
+    : stripReasoning(text).replace(new RegExp(String.raw`(\d%?)\s*/\s*${hi}(?![\d.])`, 'g'), '$1');
   const candidates = whole ? [] : findCandidates(body);
   const chosen: Candidate | undefined = whole
     ? { form: 'json', start: 0, end: text.length, ...whole }

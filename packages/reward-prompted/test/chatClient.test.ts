@@ -1,6 +1,7 @@
 import { ConfigError, type Logger, RemoteError } from '@va/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatClient, type ChatClientConfig, presetConfig } from '../src/chatClient.js';
+import { ChatClient } from '../src/chatClient.js';
+import { type ChatClientConfig, presetConfig } from '../src/chatClientConfig.js';
 import { buildJudgeMessages, resolvePromptConfig } from '../src/prompt.js';
 import { parseRetryAfter } from '../src/retry.js';
 import {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@va/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatClient, type ChatClientConfig } from '../src/chatClient.js';
+import { ChatClient } from '../src/chatClient.js';
+import type { ChatClientConfig } from '../src/chatClientConfig.js';
 import { ChatJudge } from '../src/chatJudge.js';
 import { mixIntervals } from '../src/interval.js';
 import { IntervalParseError } from '../src/parseInterval.js';
@@ -149,6 +150,16 @@ describe('ChatJudge', () => {
       /no valid interval from judge-test@.* after 3 answers \(maxReasks 2\); last: the bounds are reversed/,
     );
     expect(server!.requests).toHaveLength(3);
+  });
+
+  it('says when the answer was cut at max_tokens', async () => {
+    const { judge } = await makeJudge(
+      () => ({ kind: 'ok', content: '<think>The response is good but', finishReason: 'length' }),
+      { maxReasks: 0 },
+    );
+    await expect(judge.judge(q(1))).rejects.toThrow(
+      /inside a <think> block.*\(the answer was cut at max_tokens: raise maxTokens/,
+    );
   });
 
   it('loses nothing and duplicates nothing under 429s, 500s, drops and bad JSON', async () => {

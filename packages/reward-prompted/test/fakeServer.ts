@@ -6,7 +6,13 @@ import type { AddressInfo } from 'node:net';
 
 /** What the server does with one request. */
 export type Behaviour =
-  | { kind: 'ok'; content?: string; delayMs?: number; usage?: [number, number] }
+  | {
+      kind: 'ok';
+      content?: string;
+      delayMs?: number;
+      usage?: [number, number];
+      finishReason?: string;
+    }
   | {
       kind: 'status';
       status: number;
@@ -114,7 +120,13 @@ export async function startFakeServer(
         id: `chatcmpl-${seen.n}`,
         object: 'chat.completion',
         model: body.model,
-        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content },
+            finish_reason: b.finishReason ?? 'stop',
+          },
+        ],
         usage: { prompt_tokens: pt, completion_tokens: ct, total_tokens: pt + ct },
       }),
     );

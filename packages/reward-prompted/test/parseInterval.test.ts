@@ -128,6 +128,21 @@ const GOOD: [string, string, number, number][] = [
     78,
   ],
   ['leading-dot decimals', '{"low": .5, "high": 0.75}', 0.5, 0.75],
+  ['fractions of the scale', 'I would score it 60/100 - 75/100.', 60, 75],
+  ['tilde range (CJK style)', '60~75', 60, 75],
+  ['full-width tilde', '评分区间：60～75', 60, 75],
+  ['JSON score_low/score_high', '{"score_low": 40, "score_high": 52}', 40, 52],
+  ['JSON lowerBound/upperBound', '{"lowerBound": 41, "upperBound": 49}', 41, 49],
+  ['JSON interval as a bracketed string', '{"interval": "[60, 75]"}', 60, 75],
+  ['JSON array of one object', '[{"low": 33, "high": 47}]', 33, 47],
+  ['prose low of / high of', 'I would give it a low of 55 and a high of 70.', 55, 70],
+  ['prose lower bound is', 'The lower bound is 30 and the upper bound is 45.', 30, 45],
+  [
+    'an unreadable key-value does not beat a readable bracket',
+    'Uncertainty: high: raters would disagree about tone.\nInterval: [30, 70]',
+    30,
+    70,
+  ],
   [
     'one JSON object is the answer, whatever its strings say',
     '{"reasoning": "At first [30, 40]; final answer: 60 to 70 would be too generous.", "low": 50, "high": 58}',
@@ -197,6 +212,13 @@ const BAD: [string, string, RegExp][] = [
   ['array of three', '{"interval": [60, 70, 80]}', /no interval found among/],
   ['score out of ten', 'Score: 7/10', /no interval found among the numbers 7, 10/],
   ['only the scale', 'On a scale from 0 to 100 it is hard to say.', /only a mention of the scale/],
+  [
+    'prose bounds without numbers',
+    'The quality is high of course, and low of effort.',
+    /no interval and no numbers/,
+  ],
+  ['a fraction alone', 'Score: 72/100', /single number \(72\)/],
+  ['a score beside another key', '{"minor_issues": 2, "score": 70}', /single number \(score: 70\)/],
 ];
 
 describe('parseInterval: realistic good answers', () => {
