@@ -116,3 +116,29 @@ export function sampleVariance(x: Float64Array, m = mean(x)): number {
   }
   return (squares - (sum * sum) / x.length) / (x.length - 1);
 }
+
+/** n, mean and unbiased variance of a checked sample. */
+export interface SampleSummary {
+  n: number;
+  mean: number;
+  variance: number;
+}
+
+/**
+ * The mean and variance of a sample checked by {@link checkSample}, throwing when values so large
+ * that their sum or squared deviations overflow would turn into Infinity or NaN further on.
+ */
+export function summarize(where: string, argument: string, x: Float64Array): SampleSummary {
+  const m = mean(x);
+  const variance = sampleVariance(x, m);
+  if (!Number.isFinite(m) || !Number.isFinite(variance)) {
+    throw new ValidationError(
+      where,
+      argument,
+      'values whose mean and variance are finite in double precision',
+      x,
+      'Rescale the sample (its squared deviations overflow)',
+    );
+  }
+  return { n: x.length, mean: m, variance };
+}

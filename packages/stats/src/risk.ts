@@ -1,7 +1,7 @@
 // The empirical risk of underperforming the reference policy, P(R(pi) < R(pi0)) (SPEC 5.5, the
 // paper's Table 3), by two estimators, each with a seeded percentile-bootstrap interval.
 
-import { defineConfig, is, Rng } from '@va/core';
+import { defineConfig, is, Rng, ValidationError } from '@va/core';
 import { checkSample, mean } from './options.js';
 
 /** The bootstrap behind {@link underperformanceRisk}'s intervals. */
@@ -99,9 +99,18 @@ export function shareBelowMean(
 ): { share: number; count: number; n: number; referenceMean: number } {
   const p = checkSample('shareBelowMean', 'policy', policy, 1);
   const r = checkSample('shareBelowMean', 'reference', reference, 1);
-  const referenceMean = mean(r);
+  const referenceMean = referenceMeanOf('shareBelowMean', r);
   const count = countBelow(p, referenceMean);
   return { share: count / p.length, count, n: p.length, referenceMean };
+}
+
+/** The reference mean, refusing values so large that their sum overflows. */
+function referenceMeanOf(where: string, r: Float64Array): number {
+  const m = mean(r);
+  if (!Number.isFinite(m)) {
+    throw new ValidationError(where, 'reference', 'values whose mean is finite', r, 'Rescale them');
+  }
+  return m;
 }
 
 /** The q-quantile of sorted values with linear interpolation (numpy's default). */
@@ -128,7 +137,7 @@ export function underperformanceRisk(
   const r = checkSample('underperformanceRisk', 'reference', reference, 1);
   const n = p.length;
   const m = r.length;
-  const referenceMean = mean(r);
+  const referenceMean = referenceMeanOf('underperformanceRisk', r);
   const count = countBelow(p, referenceMean);
   const pairwise = pairwiseSorted(p, r.slice().sort());
 

@@ -6,9 +6,8 @@ import { fCdf, fisherF, fSf } from './distributions.js';
 import {
   type Alternative,
   checkSample,
-  mean,
   resolveTestOptions,
-  sampleVariance,
+  summarize,
   type TestOptions,
 } from './options.js';
 
@@ -59,8 +58,8 @@ export function varianceRatioTest(
   const { alternative, alpha } = resolveTestOptions(where, options);
   const x = checkSample(where, 'a', a, 2);
   const y = checkSample(where, 'b', b, 2);
-  const varianceA = sampleVariance(x, mean(x));
-  const varianceB = sampleVariance(y, mean(y));
+  const varianceA = summarize(where, 'a', x).variance;
+  const varianceB = summarize(where, 'b', y).variance;
   if (varianceA === 0 && varianceB === 0) {
     throw new ValidationError(
       where,

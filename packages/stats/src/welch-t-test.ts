@@ -6,9 +6,8 @@ import { studentT, tSf, tTwoSided } from './distributions.js';
 import {
   type Alternative,
   checkSample,
-  mean,
   resolveTestOptions,
-  sampleVariance,
+  summarize,
   type TestOptions,
 } from './options.js';
 
@@ -58,14 +57,16 @@ export function welchTTest(
 ): WelchTTestResult {
   const where = 'welchTTest';
   const { alternative, alpha } = resolveTestOptions(where, options);
-  const x = checkSample(where, 'a', a, 2);
-  const y = checkSample(where, 'b', b, 2);
-  const nA = x.length;
-  const nB = y.length;
-  const meanA = mean(x);
-  const meanB = mean(y);
-  const varianceA = sampleVariance(x, meanA);
-  const varianceB = sampleVariance(y, meanB);
+  const {
+    n: nA,
+    mean: meanA,
+    variance: varianceA,
+  } = summarize(where, 'a', checkSample(where, 'a', a, 2));
+  const {
+    n: nB,
+    mean: meanB,
+    variance: varianceB,
+  } = summarize(where, 'b', checkSample(where, 'b', b, 2));
   const vnA = varianceA / nA;
   const vnB = varianceB / nB;
   const standardError = Math.sqrt(vnA + vnB);
@@ -84,7 +85,11 @@ export function welchTTest(
     df = nA + nB - 2;
     note = 'both samples are constant with different means: t is infinite, df taken as nA + nB - 2';
   } else {
-    df = (vnA + vnB) ** 2 / (vnA ** 2 / (nA - 1) + vnB ** 2 / (nB - 1));
+    // Welch-Satterthwaite, on the shares of the larger term so tiny variances cannot underflow.
+    const scale = Math.max(vnA, vnB);
+    const sA = vnA / scale;
+    const sB = vnB / scale;
+    df = (sA + sB) ** 2 / (sA ** 2 / (nA - 1) + sB ** 2 / (nB - 1));
   }
   const statistic = (meanA - meanB) / standardError;
   const dist = studentT(df);

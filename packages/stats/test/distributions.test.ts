@@ -100,6 +100,49 @@ describe('standardNormal', () => {
   });
 });
 
+describe('quantile round trips', () => {
+  const qs = [0.4999999, 0.3, 0.01, 1e-5, 1e-10, 1e-20, 1e-50, 1e-100, 1e-200, 1e-300, 0.99];
+  const check = (label: string, x: number, back: (x: number) => number, q: number) => {
+    if (x === Number.POSITIVE_INFINITY || x === 0) {
+      // the root lies beyond the doubles: the tail at the last double has not reached q yet
+      const edge = x === 0 ? Number.MIN_VALUE : Number.MAX_VALUE;
+      expect(back(edge), `${label}: ${x} returned`).toBeGreaterThan(q);
+    } else {
+      expectClose(back(x), q, 1e-9, label);
+    }
+  };
+
+  it('studentT: sf(isf(q)) = q and cdf(ppf(q)) = q from df 0.1 to 1e6', () => {
+    for (const df of [0.1, 0.5, 1, 3, 20, 300, 1e4, 1e6]) {
+      const dist = studentT(df);
+      for (const q of qs) {
+        check(`t.isf(${q}, ${df})`, dist.isf(q), (x) => dist.sf(x), q);
+        const p = dist.ppf(q);
+        if (p !== Number.NEGATIVE_INFINITY) expectClose(dist.cdf(p), q, 1e-9, `t.ppf(${q}, ${df})`);
+      }
+    }
+  });
+
+  it('fisherF: both tails invert, including roots beyond the doubles', () => {
+    for (const [df1, df2] of [
+      [0.1, 0.1],
+      [0.5, 3],
+      [1, 1],
+      [4, 0.3],
+      [79, 79],
+      [1e4, 20],
+      [3, 1e6],
+      [1e5, 1e5],
+    ] as const) {
+      const dist = fisherF(df1, df2);
+      for (const q of qs) {
+        check(`F.isf(${q}; ${df1}, ${df2})`, dist.isf(q), (x) => dist.sf(x), q);
+        check(`F.ppf(${q}; ${df1}, ${df2})`, dist.ppf(q), (x) => dist.cdf(x), q);
+      }
+    }
+  });
+});
+
 describe('distribution arguments', () => {
   it('rejects bad degrees of freedom, probabilities and points', () => {
     expect(() => studentT(0)).toThrow(ValidationError);

@@ -111,6 +111,9 @@ describe('underperformanceRisk', () => {
     expect(() => underperformanceRisk([1], [Number.POSITIVE_INFINITY])).toThrow(
       /underperformanceRisk: argument 'reference\[0\]'/,
     );
+    expect(() => underperformanceRisk([1], [1.5e308, 1.6e308])).toThrow(
+      /underperformanceRisk: argument 'reference' must be values whose mean is finite/,
+    );
     expect(() => underperformanceRisk([1], [2], { resamples: 0 })).toThrow(ConfigError);
     expect(() => underperformanceRisk([1], [2], { level: 1 })).toThrow(/RiskConfig.level/);
     expect(() => underperformanceRisk([1], [2], { seed: -1 })).toThrow(/RiskConfig.seed/);

@@ -116,5 +116,8 @@ describe('varianceRatioTest against scipy.stats.f', () => {
       /options.alternative/,
     );
     expect(() => varianceRatioTest(null as never, ok)).toThrow(/varianceRatioTest: argument 'a'/);
+    expect(() => varianceRatioTest(ok, [1e308, -1e308])).toThrow(
+      /argument 'b' must be values whose mean and variance are finite/,
+    );
   });
 });

@@ -114,6 +114,23 @@ describe('welchTTest against scipy.stats.ttest_ind(equal_var=False)', () => {
     expect(() => welchTTest('123' as never, ok)).toThrow(ValidationError);
   });
 
+  it('is invariant to the scale of the data, even at 1e-150 and 1e150', () => {
+    const { a, b } = samples['tiny 2 vs 7'];
+    const base = welchTTest(a, b);
+    for (const scale of [1e-150, 1e150]) {
+      const scaled = welchTTest(
+        a.map((v: number) => v * scale),
+        b.map((v: number) => v * scale),
+      );
+      expect(scaled.statistic).toBeCloseTo(base.statistic, 12);
+      expect(scaled.df).toBeCloseTo(base.df, 12);
+      expect(scaled.pValue).toBeCloseTo(base.pValue, 12);
+    }
+    expect(() => welchTTest([1e307, -1e307, 1e307], [1, 2])).toThrow(
+      /welchTTest: argument 'a' must be values whose mean and variance are finite/,
+    );
+  });
+
   it('accepts typed arrays', () => {
     const { a, b } = samples['small 3 vs 50'];
     const plain = welchTTest(a, b);
