@@ -1,6 +1,6 @@
 // Student t, Fisher F and standard normal distributions with tails computed directly (never as
 // 1 - cdf) and quantiles refined by safeguarded Newton steps from jStat's starting values, so
-// p-values keep their relative accuracy down to 1e-300 and critical values match scipy to ~1e-15.
+// p-values keep their relative accuracy down to 1e-300 and critical values match mpmath to ~1e-13.
 
 import { checkNumber, ValidationError } from '@va/core';
 import jStat from 'jstat';

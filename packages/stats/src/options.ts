@@ -126,7 +126,8 @@ export interface SampleSummary {
 
 /**
  * The mean and variance of a sample checked by {@link checkSample}, throwing when values so large
- * that their sum or squared deviations overflow would turn into Infinity or NaN further on.
+ * that their sum or squared deviations overflow (or so close together, below 1e-154 apart, that
+ * the squares underflow) would turn into Infinity, NaN or a false zero variance further on.
  */
 export function summarize(where: string, argument: string, x: Float64Array): SampleSummary {
   const m = mean(x);
@@ -138,6 +139,15 @@ export function summarize(where: string, argument: string, x: Float64Array): Sam
       'values whose mean and variance are finite in double precision',
       x,
       'Rescale the sample (its squared deviations overflow)',
+    );
+  }
+  if (variance === 0 && !isConstant(x)) {
+    throw new ValidationError(
+      where,
+      argument,
+      'values whose variance is representable in double precision',
+      x,
+      'Rescale the sample (its squared deviations underflow to 0 although it is not constant)',
     );
   }
   return { n: x.length, mean: m, variance };

@@ -1,6 +1,7 @@
 // Special functions behind the t, F and normal tails, written for relative accuracy in the far
 // tails: log-gamma and log-beta by Stirling differences (as R's lbeta), the regularized incomplete
-// beta by its continued fraction with both x and 1-x passed in, erfc through the incomplete gamma.
+// beta by its continued fraction with x, 1 - x and their logs formed from the odds, erfc through
+// the incomplete gamma.
 // Why not jStat alone: see README "Numerical accuracy" (its continued fraction stops at 3e-7, its
 // log-gamma has 2e-10 relative error, and its erfc is 1 - erf, which is 0 beyond z = 8.3).
 

@@ -129,6 +129,9 @@ describe('welchTTest against scipy.stats.ttest_ind(equal_var=False)', () => {
     expect(() => welchTTest([1e307, -1e307, 1e307], [1, 2])).toThrow(
       /welchTTest: argument 'a' must be values whose mean and variance are finite/,
     );
+    expect(() => welchTTest([1, 2], [1e-170, 2e-170])).toThrow(
+      /argument 'b' must be values whose variance is representable.*underflow/,
+    );
   });
 
   it('accepts typed arrays', () => {
