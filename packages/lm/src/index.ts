@@ -14,6 +14,7 @@ export {
   f32BitsToF16Bits,
 } from './float16.js';
 export {
+  iterateSafetensorsFolder,
   type ParsedSafetensors,
   parseSafetensors,
   type RawTensorEntry,
@@ -21,6 +22,8 @@ export {
   readSafetensorsFolder,
   SAFETENSORS_DTYPE_BYTES,
   type SafetensorsDtype,
+  type SafetensorsItem,
+  type SafetensorsReadOptions,
   serializeSafetensors,
   type TensorEntry,
   type TensorInput,

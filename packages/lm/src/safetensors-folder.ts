@@ -39,11 +39,22 @@ async function readExactly(fh: FileHandle, into: Uint8Array, position: number, w
   }
 }
 
-/**
- * Reads one safetensors file tensor by tensor: each F32 tensor is read straight into its own
- * Float32Array, so the file is never held in memory twice and files above 2 GiB work.
- */
-export async function readSafetensorsFile(path: string): Promise<ParsedSafetensors> {
+/** Which tensors to read (all by default): skipped tensors are never read from disk. */
+export interface SafetensorsReadOptions {
+  filter?: (name: string) => boolean;
+}
+
+/** One tensor of a checkpoint as it is read: decoded (`tensor`) or of another dtype (`raw`). */
+export type SafetensorsItem = { name: string; file: string } & (
+  | { tensor: TensorEntry; raw?: undefined }
+  | { raw: RawTensorEntry; tensor?: undefined }
+);
+
+async function* iterateFile(
+  path: string,
+  filter: ((name: string) => boolean) | undefined,
+  expected: readonly string[] = [],
+): AsyncGenerator<SafetensorsItem, Record<string, string>> {
   const fh = await open(path, 'r').catch((cause: unknown) => {
     throw new ResourceError(`readSafetensorsFile: cannot open ${path} (${String(cause)})`);
   });
@@ -55,19 +66,51 @@ export async function readSafetensorsFile(path: string): Promise<ParsedSafetenso
     const json = new Uint8Array(n);
     await readExactly(fh, json, 8, path);
     const { slots, metadata, dataStart } = parseHeader(json, size - 8 - n, path);
-    const tensors = new Map<string, TensorEntry>();
-    const others = new Map<string, RawTensorEntry>();
+    const present = new Set(slots.map((slot) => slot.name));
+    for (const name of expected) {
+      if (!present.has(name)) {
+        throw new ResourceError(
+          `readSafetensorsFolder: ${SAFE_WEIGHTS_INDEX_NAME} maps tensor '${name}' to ${basename(path)}, which does not hold it`,
+        );
+      }
+    }
     for (const { name, dtype, shape, begin, end } of slots) {
+      if (filter && !filter(name)) continue;
       const bytes = new Uint8Array(end - begin);
       await readExactly(fh, bytes, dataStart + begin, `${path} (tensor '${name}')`);
-      if (isDecodedDtype(dtype))
-        tensors.set(name, { dtype, shape, data: decodeTensor(dtype, bytes) });
-      else others.set(name, { dtype, shape, bytes });
+      yield isDecodedDtype(dtype)
+        ? { name, file: path, tensor: { dtype, shape, data: decodeTensor(dtype, bytes) } }
+        : { name, file: path, raw: { dtype, shape, bytes } };
     }
-    return { tensors, metadata, others };
+    return metadata;
   } finally {
     await fh.close();
   }
+}
+
+async function collect(
+  items: AsyncGenerator<SafetensorsItem, Record<string, string>>,
+): Promise<ParsedSafetensors> {
+  const tensors = new Map<string, TensorEntry>();
+  const others = new Map<string, RawTensorEntry>();
+  for (;;) {
+    const next = await items.next();
+    if (next.done) return { tensors, metadata: next.value, others };
+    const { name, tensor, raw } = next.value;
+    if (tensor) tensors.set(name, tensor);
+    else others.set(name, raw!);
+  }
+}
+
+/**
+ * Reads one safetensors file tensor by tensor: each F32 tensor is read straight into its own
+ * Float32Array, so the file is never held in memory twice and files above 2 GiB work.
+ */
+export async function readSafetensorsFile(
+  path: string,
+  options: SafetensorsReadOptions = {},
+): Promise<ParsedSafetensors> {
+  return collect(iterateFile(path, options.filter));
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -77,15 +120,11 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/**
- * Reads a checkpoint folder: `model.safetensors` when present (transformers' precedence), else
- * `model.safetensors.index.json` and its shards, checking that every tensor of the index is in its
- * shard and that no tensor appears twice. A path to a `.safetensors` file also works.
- */
-export async function readSafetensorsFolder(dir: string): Promise<ParsedSafetensors> {
-  if (dir.endsWith('.safetensors') && (await exists(dir))) return readSafetensorsFile(dir);
+/** The weight files of a checkpoint folder, with the tensors the index expects in each. */
+async function weightFiles(dir: string): Promise<{ path: string; expected: string[] }[]> {
+  if (dir.endsWith('.safetensors') && (await exists(dir))) return [{ path: dir, expected: [] }];
   const single = join(dir, SAFE_WEIGHTS_NAME);
-  if (await exists(single)) return readSafetensorsFile(single);
+  if (await exists(single)) return [{ path: single, expected: [] }];
   const indexPath = join(dir, SAFE_WEIGHTS_INDEX_NAME);
   if (!(await exists(indexPath))) {
     const found = await readdir(dir).catch(() => undefined);
@@ -101,47 +140,73 @@ export async function readSafetensorsFolder(dir: string): Promise<ParsedSafetens
           : ` (found: ${found.join(', ') || 'nothing'})`),
     );
   }
-  const weightMap = await readIndex(indexPath);
   const byFile = new Map<string, string[]>();
-  for (const [name, file] of Object.entries(weightMap)) {
+  for (const [name, file] of Object.entries(await readIndex(indexPath))) {
     if (!byFile.has(file)) byFile.set(file, []);
     byFile.get(file)!.push(name);
   }
-  const tensors = new Map<string, TensorEntry>();
-  const others = new Map<string, RawTensorEntry>();
-  const metadata: Record<string, string> = {};
+  const files: { path: string; expected: string[] }[] = [];
   for (const [file, names] of byFile) {
-    const shardPath = join(dir, file);
-    if (!(await exists(shardPath))) {
+    const path = join(dir, file);
+    if (!(await exists(path))) {
       throw new ResourceError(
         `readSafetensorsFolder: ${SAFE_WEIGHTS_INDEX_NAME} maps tensor '${names[0]}' to ${file}, ` +
           `which is missing from ${dir}; download the complete checkpoint`,
       );
     }
-    const shard = await readSafetensorsFile(shardPath);
-    for (const name of names) {
-      if (!shard.tensors.has(name) && !shard.others.has(name)) {
-        throw new ResourceError(
-          `readSafetensorsFolder: ${SAFE_WEIGHTS_INDEX_NAME} maps tensor '${name}' to ${file}, which does not hold it`,
-        );
-      }
-    }
-    Object.assign(metadata, shard.metadata);
-    for (const [table, into] of [
-      [shard.tensors, tensors],
-      [shard.others, others],
-    ] as const) {
-      for (const [name, entry] of table) {
-        if (tensors.has(name) || others.has(name)) {
+    files.push({ path, expected: names });
+  }
+  return files;
+}
+
+/**
+ * Yields the tensors of a checkpoint folder one at a time, shard after shard, so that a caller
+ * that converts each tensor (to a tf.Tensor, say) and drops it never holds the whole checkpoint
+ * twice. Checks as {@link readSafetensorsFolder}; returns the files' merged `__metadata__`.
+ */
+export async function* iterateSafetensorsFolder(
+  dir: string,
+  options: SafetensorsReadOptions = {},
+): AsyncGenerator<SafetensorsItem, Record<string, string>> {
+  const files = await weightFiles(dir);
+  const seen = new Set<string>();
+  const metadata: Record<string, string> = {};
+  for (const { path, expected } of files) {
+    const items = iterateFile(path, options.filter, expected);
+    try {
+      for (;;) {
+        const next = await items.next();
+        if (next.done) {
+          Object.assign(metadata, next.value);
+          break;
+        }
+        if (seen.has(next.value.name)) {
           throw new ResourceError(
-            `readSafetensorsFolder: tensor '${name}' appears in more than one shard (again in ${file})`,
+            `readSafetensorsFolder: tensor '${next.value.name}' appears in more than one shard (again in ${basename(path)})`,
           );
         }
-        (into as Map<string, unknown>).set(name, entry);
+        seen.add(next.value.name);
+        yield next.value;
       }
+    } finally {
+      // Closes the shard's file when the caller stops early or something throws.
+      await items.return({});
     }
   }
-  return { tensors, metadata, others };
+  return metadata;
+}
+
+/**
+ * Reads a checkpoint folder: `model.safetensors` when present (transformers' precedence), else
+ * `model.safetensors.index.json` and its shards, checking that every tensor of the index is in its
+ * shard and that no tensor appears twice. A path to a `.safetensors` file also works.
+ * `options.filter` reads only the tensors it accepts.
+ */
+export async function readSafetensorsFolder(
+  dir: string,
+  options: SafetensorsReadOptions = {},
+): Promise<ParsedSafetensors> {
+  return collect(iterateSafetensorsFolder(dir, options));
 }
 
 async function readIndex(indexPath: string): Promise<Record<string, string>> {

@@ -324,8 +324,11 @@ export function serializeSafetensors(
 }
 
 export {
+  iterateSafetensorsFolder,
   readSafetensorsFile,
   readSafetensorsFolder,
+  type SafetensorsItem,
+  type SafetensorsReadOptions,
   writeSafetensorsFile,
   writeSafetensorsFolder,
 } from './safetensors-folder.js';

@@ -13,6 +13,7 @@ import {
   f32BitsToF16Bits,
 } from '../src/float16.js';
 import {
+  iterateSafetensorsFolder,
   parseSafetensors,
   readSafetensorsFolder,
   serializeSafetensors,
@@ -273,6 +274,29 @@ describe('safetensors folders', () => {
     index.weight_map.z = '../evil.safetensors';
     writeFileSync(indexPath, JSON.stringify(index));
     await expect(readSafetensorsFolder(dir)).rejects.toThrow(/same folder/);
+  });
+
+  it('reads only the tensors a filter accepts, and streams them one by one', async () => {
+    const dir = join(fix, 'ours-sharded');
+    const some = await readSafetensorsFolder(dir, { filter: (n) => n.endsWith('.bias') });
+    expect([...some.tensors.keys()].sort()).toEqual([
+      'transformer.h.0.attn.c_attn.bias',
+      'transformer.ln_f.bias',
+    ]);
+    const names: string[] = [];
+    const items = iterateSafetensorsFolder(dir);
+    let next = await items.next();
+    while (!next.done) {
+      names.push(next.value.name);
+      expect(next.value.tensor?.data).toBeInstanceOf(Float32Array);
+      next = await items.next();
+    }
+    expect(next.value).toEqual({ format: 'pt', writer: '@va/lm' });
+    expect(names.sort()).toEqual([...sampleTensors().keys()].sort());
+    for await (const item of iterateSafetensorsFolder(dir)) {
+      expect(item.file).toMatch(/model-00001-of-00002/);
+      break; // stopping early closes the shard
+    }
   });
 
   it('says how to convert a folder that only has PyTorch weights', async () => {
