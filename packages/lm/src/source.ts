@@ -194,7 +194,7 @@ async function offlineError(
   if (!snapshot) {
     return new ResourceError(
       `resolveModelSource: offline (${opts.offlineBy}) and '${name}' at revision '${revision}' is not in the cache: ` +
-        `${location.describeMissingSnapshot()}; ${fix}`,
+        `${location.describeMissingSnapshot()} (nor is there a local folder ${resolve(name)}); ${fix}`,
     );
   }
   const missing = await missingFromSnapshot(snapshot);
