@@ -182,7 +182,7 @@ describe('resolveModelSource from the hub (a fake fetch)', () => {
     const offline = { cacheDir, hubUrl: HUB, fetch: hub.fetch, offline: true };
     await expect(resolveModelSource('org/tiny', offline)).rejects.toThrow(ResourceError);
     await expect(resolveModelSource('org/tiny', offline)).rejects.toThrow(
-      /offline \(options.offline\) and 'org\/tiny' at revision 'main' is not in the cache: no folder .*models--org--tiny; run once with network access/,
+      /offline \(options.offline\) and 'org\/tiny' at revision 'main' is not in the cache: no folder .*models--org--tiny \(nor is there a local folder .*org\/tiny\); run once with network access/,
     );
     const dir = await resolveModelSource('org/tiny', { ...offline, offline: false });
     rmSync(join(dir, 'model-00002-of-00002.safetensors'));
