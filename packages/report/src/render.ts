@@ -8,6 +8,7 @@ import { type Logger, silentLogger, ValidationError } from '@va/core';
 import { type LoggerInterface, parse, type Spec as VegaSpec, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { type FontOptions, resvgFontOptions } from './fonts.js';
+import { withTextMetrics } from './text-metrics.js';
 
 /** A chart: a Vega-Lite spec (what the builders return) or a full Vega spec. */
 export type ChartSpec = TopLevelSpec | VegaSpec;
@@ -89,17 +90,23 @@ export function toVega(spec: ChartSpec, options: RenderOptions = {}): VegaSpec {
   return compile(spec as TopLevelSpec, { logger }).spec as VegaSpec;
 }
 
-/** Renders a chart to an SVG document (fonts: see {@link FONT_STACK}). */
+/**
+ * Renders a chart to an SVG document. Text is laid out with the widths of VA Sans, the font
+ * {@link svgToPng} draws it with (see {@link FONT_STACK}).
+ */
 export async function renderSvg(spec: ChartSpec, options: RenderOptions = {}): Promise<string> {
-  const view = new View(parse(toVega(spec, options)), {
-    renderer: 'none',
-    logger: vegaLogger(options.logger ?? silentLogger, 'vega'),
+  const runtime = parse(toVega(spec, options));
+  return withTextMetrics(async () => {
+    const view = new View(runtime, {
+      renderer: 'none',
+      logger: vegaLogger(options.logger ?? silentLogger, 'vega'),
+    });
+    try {
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
   });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
 }
 
 /** Rasterises an SVG document to PNG bytes, with the fonts of `options.fonts`. */

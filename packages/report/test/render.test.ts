@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
 import { ValidationError } from '@va/core';
+import * as vega from 'vega';
 import { describe, expect, it } from 'vitest';
 import {
   bundledFontFiles,
@@ -12,6 +14,7 @@ import {
   toVega,
   writeChart,
 } from '../src/index.js';
+import { textWidth } from '../src/text-metrics.js';
 import { pngSize, svgTexts } from './helpers.js';
 
 const spec = histogram({
@@ -111,5 +114,39 @@ describe('writeChart', () => {
     expect(files.png).toBeUndefined();
     expect(existsSync(join(dir, 'only-svg.png'))).toBe(false);
     await expect(writeChart(spec, join(dir, 'x.png'))).rejects.toThrow(/without extension/);
+  });
+});
+
+describe('text layout', () => {
+  it('measures text as resvg draws it with VA Sans', () => {
+    // The advance width resvg gives the text: the ink box of "|text|" minus that of "||".
+    const inkRight = (text: string, size: number, weight: string) => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="40"><text x="0" y="30" font-family="VA Sans" font-size="${size}" font-weight="${weight}">${text}</text></svg>`;
+      const font = {
+        loadSystemFonts: false,
+        fontFiles: bundledFontFiles(),
+        defaultFontFamily: 'VA Sans',
+      };
+      const box = new Resvg(svg, { font }).getBBox()!;
+      return box.x + box.width;
+    };
+    for (const [text, size, weight] of [
+      ['true return ⟨π, r*⟩', 12, 'normal'],
+      ['Figure 3: true return of the fine-tuned policy', 15, 'bold'],
+      ['0.001', 11, 'normal'],
+      ['σ² ≤ ε′ · ‖d‖²_Σ', 13, 'normal'],
+    ] as const) {
+      const drawn = inkRight(`|${text}|`, size, weight) - inkRight('||', size, weight);
+      const measured = textWidth({ fontSize: size, fontWeight: weight }, text);
+      // Kerning, which the table leaves out, is the only difference.
+      expect(Math.abs(measured - drawn) / drawn).toBeLessThan(0.01);
+    }
+  });
+
+  it("restores Vega's own text measure after rendering", async () => {
+    const metrics = (vega as unknown as { textMetrics: { width: unknown } }).textMetrics;
+    const before = metrics.width;
+    await Promise.all([renderSvg(spec), renderSvg(spec)]);
+    expect(metrics.width).toBe(before);
   });
 });
