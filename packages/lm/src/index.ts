@@ -1,9 +1,41 @@
 export {
+  AdamW,
+  AdamWConfig,
+  type AdamWSettings,
+  clipGradNorm,
+  learningRateAt,
+  type ScheduleSettings,
+} from './adamw.js';
+export {
   BACKENDS,
   type BackendChoice,
   type BackendName,
   selectBackend,
 } from './backend.js';
+export {
+  CausalLM,
+  type ContinuationLogProbs,
+  createCausalLM,
+  type ForwardOptions,
+  type ForwardResult,
+  type ParamData,
+} from './causal-lm.js';
+export {
+  countParameters,
+  Gpt2Config,
+  type Gpt2HfConfig,
+  type Gpt2ModelConfig,
+  LlamaConfig,
+  type LlamaHfConfig,
+  type LlamaModelConfig,
+  type ModelConfig,
+  type ModelType,
+  modelConfigToJson,
+  parseModelConfig,
+  SUPPORTED_MODEL_TYPES,
+  SUPPORTED_ROPE_TYPES,
+} from './config.js';
+export { DEFAULT_MODEL_DIR, loadDefaultModel } from './default-model.js';
 export {
   decodeBf16,
   decodeF16,
@@ -13,6 +45,19 @@ export {
   f32BitsToBf16Bits,
   f32BitsToF16Bits,
 } from './float16.js';
+export {
+  type FinishReason,
+  GenerationConfig,
+  type GenerationOptions,
+  type GenerationResult,
+  type GenerationSettings,
+  generate,
+  PAPER_GENERATION,
+} from './generate.js';
+export { KVCache } from './kv-cache.js';
+export { type LoadOptions, loadCausalLM } from './load.js';
+export { LoraAdapter, LoraConfig, type LoraOptions, type LoraSettings } from './lora.js';
+export { padLeft, positionsFromMask } from './mask.js';
 export {
   iterateSafetensorsFolder,
   type ParsedSafetensors,
@@ -30,6 +75,8 @@ export {
   writeSafetensorsFile,
   writeSafetensorsFolder,
 } from './safetensors.js';
+export { chooseToken, type LogitsProcessing, processLogits, type TokenChoice } from './sampling.js';
+export { type SaveOptions, saveCausalLM } from './save.js';
 export {
   MODEL_FILES,
   type ModelSourceOptions,
@@ -47,3 +94,14 @@ export {
   type Tokenizer,
   type TokenizerFiles,
 } from './tokenizer.js';
+export {
+  evaluateLoss,
+  languageModelLoss,
+  sampleWindows,
+  TrainConfig,
+  type TrainResult,
+  type TrainSettings,
+  trainCausalLM,
+  trainStep,
+} from './train.js';
+export { type ParamSpec, parameterSpecs } from './weights.js';

@@ -1,0 +1,139 @@
+// AdamW (Loshchilov & Hutter 2019, decoupled weight decay) exactly as torch.optim.AdamW steps, global
+// gradient-norm clipping as torch.nn.utils.clip_grad_norm_, and warmup + cosine/linear schedules.
+
+import * as tf from '@tensorflow/tfjs';
+import { type ConfigSpec, defineConfig, is, ValidationError } from '@va/core';
+
+/** AdamW's hyper-parameters (torch's defaults). */
+export interface AdamWSettings {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Decoupled decay: each step multiplies decayed weights by (1 - lr * weightDecay). */
+  weightDecay: number;
+}
+
+export const AdamWConfig: ConfigSpec<AdamWSettings> = defineConfig<AdamWSettings>('AdamWConfig', {
+  learningRate: {
+    default: 1e-3,
+    doc: 'step size (a schedule may override it per step)',
+    check: is.positive,
+  },
+  beta1: {
+    default: 0.9,
+    doc: 'decay of the first-moment average',
+    check: (v) => (v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
+  },
+  beta2: {
+    default: 0.999,
+    doc: 'decay of the second-moment average',
+    check: (v) => (v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
+  },
+  epsilon: { default: 1e-8, doc: 'added to the denominator', check: is.positive },
+  weightDecay: { default: 0.01, doc: 'decoupled weight decay', check: is.nonNegative },
+});
+
+function zerosVariable(like: tf.Tensor): tf.Variable {
+  const z = tf.zerosLike(like);
+  const v = tf.variable(z, false);
+  z.dispose(); // the variable keeps the data
+  return v;
+}
+
+/** AdamW over a fixed list of variables; holds the moment estimates (dispose it after training). */
+export class AdamW {
+  readonly settings: Readonly<AdamWSettings>;
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private readonly decay: boolean[];
+  private t = 0;
+
+  /**
+   * `decay(variable, index)` says which variables weight decay applies to (default: all of rank >= 2,
+   * nanoGPT's choice: matrices and embeddings decay, biases and norm gains do not).
+   */
+  constructor(
+    readonly variables: readonly tf.Variable[],
+    options: Partial<AdamWSettings> = {},
+    decay: (variable: tf.Variable, index: number) => boolean = (x) => x.rank >= 2,
+  ) {
+    this.settings = AdamWConfig.resolve(options);
+    this.m = variables.map((x) => zerosVariable(x));
+    this.v = variables.map((x) => zerosVariable(x));
+    this.decay = variables.map((x, i) => decay(x, i));
+  }
+
+  /** Steps taken. */
+  get steps(): number {
+    return this.t;
+  }
+
+  /** One update from `grads` (aligned with `variables`), at `learningRate` (default the setting). */
+  step(grads: readonly tf.Tensor[], learningRate = this.settings.learningRate): void {
+    if (grads.length !== this.variables.length) {
+      throw new ValidationError(
+        'AdamW.step',
+        'grads',
+        `${this.variables.length} gradients (one per variable)`,
+        grads.length,
+      );
+    }
+    const { beta1, beta2, epsilon, weightDecay } = this.settings;
+    this.t += 1;
+    const bc1 = 1 - beta1 ** this.t;
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.t);
+    tf.tidy(() => {
+      this.variables.forEach((p, i) => {
+        const g = grads[i]!;
+        const m = tf.add(tf.mul(this.m[i]!, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(this.v[i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+        this.m[i]!.assign(m);
+        this.v[i]!.assign(v);
+        const decayed =
+          this.decay[i] && weightDecay > 0 ? tf.mul(p, 1 - learningRate * weightDecay) : p;
+        const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), epsilon);
+        p.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), learningRate / bc1)));
+      });
+    });
+  }
+
+  dispose(): void {
+    tf.dispose([...this.m, ...this.v]);
+  }
+}
+
+/**
+ * Scales gradients so their global L2 norm is at most `maxNorm` (torch's clip_grad_norm_:
+ * factor min(1, maxNorm / (norm + 1e-6))). Returns new tensors (the caller disposes both sets) and
+ * the norm before clipping.
+ */
+export function clipGradNorm(
+  grads: readonly tf.Tensor[],
+  maxNorm: number,
+): { grads: tf.Tensor[]; norm: number } {
+  const norm = tf.tidy(() =>
+    Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!),
+  );
+  const factor = Math.min(1, maxNorm / (norm + 1e-6));
+  return { grads: grads.map((g) => (factor < 1 ? tf.mul(g, factor) : tf.clone(g))), norm };
+}
+
+/** Learning-rate schedule: linear warmup from 0, then cosine or linear decay to `minLearningRate`. */
+export interface ScheduleSettings {
+  learningRate: number;
+  minLearningRate: number;
+  warmupSteps: number;
+  totalSteps: number;
+  schedule: 'cosine' | 'linear' | 'constant';
+}
+
+/** The learning rate at `step` (0-based), nanoGPT's get_lr. */
+export function learningRateAt(step: number, s: ScheduleSettings): number {
+  if (step < s.warmupSteps) return (s.learningRate * (step + 1)) / s.warmupSteps;
+  if (s.schedule === 'constant') return s.learningRate;
+  const span = Math.max(1, s.totalSteps - s.warmupSteps);
+  const progress = Math.min(1, (step - s.warmupSteps) / span);
+  const shape = s.schedule === 'cosine' ? 0.5 * (1 + Math.cos(Math.PI * progress)) : 1 - progress;
+  return s.minLearningRate + shape * (s.learningRate - s.minLearningRate);
+}

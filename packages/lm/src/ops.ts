@@ -1,0 +1,167 @@
+// Tensor building blocks of both architectures, with backward passes that every tfjs backend runs
+// fast and that wasm 4.22 has kernels for (no transposed matmuls, no UnsortedSegmentSum).
+
+import * as tf from '@tensorflow/tfjs';
+
+/** Swaps the last two axes. */
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const perm = x.shape.map((_, i) => i);
+  const r = perm.length;
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1]!, perm[r - 2]!];
+  return tf.transpose(x, perm);
+}
+
+/**
+ * `a @ b` for tensors of equal rank and equal batch axes. tfjs's own matMul gradient multiplies with
+ * transposed operands, which the wasm backend runs 10-30x slower than a plain product; this one
+ * transposes explicitly (a copy) and multiplies plainly.
+ */
+export const matmul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+      return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
+    },
+  };
+}) as <R extends tf.Rank>(a: tf.Tensor<R>, b: tf.Tensor<R>) => tf.Tensor<R>;
+
+/** `x @ w (+ b)`: x [n, in], w [in, out] (the layout of GPT-2's Conv1D), b [out]. */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  const y = matmul(x, w);
+  return b ? tf.add(y, b) : y;
+}
+
+/**
+ * Rows of `table` [v, d] at `ids` [n] -> [n, d]. The gradient scatters with ScatterNd (which sums
+ * repeated ids) instead of tfjs's UnsortedSegmentSum, which wasm lacks.
+ */
+export function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const shape = table.shape;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([ids]); // kept until the backward pass (the caller's tidy may free `ids` before it)
+    return {
+      value: tf.gather(t, ids),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.scatterND(tf.expandDims(saved[0]!, 1), dy, shape),
+    };
+  });
+  return op(table) as tf.Tensor2D;
+}
+
+/**
+ * Logits `h @ table^T`: h [n, d], table [v, d] (tied or untied head, Hugging Face's layout).
+ * `tableT` [d, v] may be passed when the caller has the transpose already (generation).
+ */
+export function head(h: tf.Tensor2D, table: tf.Tensor2D, tableT?: tf.Tensor2D): tf.Tensor2D {
+  if (tableT) return tf.matMul(h, tableT);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, t, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([x, t]);
+    return {
+      value: tf.matMul(x, tf.transpose(t)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, st] = saved as [tf.Tensor, tf.Tensor];
+        return [tf.matMul(dy, st), tf.matMul(tf.transpose(dy), sx)];
+      },
+    };
+  });
+  return op(h, table) as tf.Tensor2D;
+}
+
+/** LayerNorm over the last axis (biased variance, as torch). */
+export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
+  const centred = tf.sub(x, tf.mean(x, -1, true));
+  // x.sub(m).square() rather than tf.moments: wasm's SquaredDifference gradient ignores broadcasting.
+  const variance = tf.mean(tf.square(centred), -1, true);
+  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, eps))), w), b);
+}
+
+/** RMSNorm over the last axis (Llama): x / sqrt(mean(x^2) + eps) * w. */
+export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor {
+  const ms = tf.mean(tf.square(x), -1, true);
+  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), w);
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** GELU, tanh approximation (GPT-2's `gelu_new`, torch's `gelu(approximate='tanh')`). */
+export function geluTanh(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), GELU_C);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+/** GELU, exact (erf). */
+export function geluErf(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+/** SiLU (swish): x * sigmoid(x). */
+export function silu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/** `rotate_half` of Hugging Face's rotary code: [x1, x2] -> [-x2, x1] on the last axis. */
+export function rotateHalf(x: tf.Tensor): tf.Tensor {
+  const [x1, x2] = tf.split(x, 2, -1) as [tf.Tensor, tf.Tensor];
+  return tf.concat([tf.neg(x2), x1], -1);
+}
+
+/** Rotary positions as Hugging Face applies them: x * cos + rotate_half(x) * sin. */
+export function applyRotary(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D): tf.Tensor4D {
+  return tf.add(tf.mul(x, cos), tf.mul(rotateHalf(x), sin)) as tf.Tensor4D;
+}
+
+/**
+ * Scaled dot-product attention with grouped-query heads.
+ * q [b, h, t, hd]; k, v [b, hkv, s, hd] (h a multiple of hkv; query head i reads key head
+ * floor(i / (h / hkv)) as Hugging Face's repeat_kv); bias [b, 1, t, s] additive (0 or -1e9).
+ * Returns [b * t, h * hd].
+ */
+export function attention(
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  bias: tf.Tensor4D,
+  scale: number,
+): tf.Tensor2D {
+  const [b, h, t, hd] = q.shape;
+  const [, hkv, s] = k.shape;
+  const rep = h / hkv;
+  // Group the query heads that share a key head along the time axis: no copies of k and v.
+  const qg = tf.reshape(q, [b, hkv, rep * t, hd]);
+  const scores = tf.reshape(matmul(qg, swapLast(k) as tf.Tensor4D), [b, h, t, s]); // [b, h, t, s]
+  const probs = tf.softmax(tf.add(tf.mul(scores, scale), bias));
+  const out = matmul(tf.reshape(probs, [b, hkv, rep * t, s]) as tf.Tensor4D, v); // [b, hkv, rep*t, hd]
+  const merged = tf.transpose(tf.reshape(out, [b, h, t, hd]), [0, 2, 1, 3]); // [b, t, h, hd]
+  return tf.reshape(merged, [b * t, h * hd]);
+}
+
+/**
+ * log softmax(logits)[target] for each row: logits [n, v], targets [n] -> [n]. One fused op: the
+ * backward pass reuses the forward's exponentials (dlogits = dy * (onehot - softmax)) and needs no
+ * gather gradient (UnsortedSegmentSum, which wasm lacks).
+ */
+export function pickLogProbs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+  const [n, v] = logits.shape;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const shifted = tf.sub(x, tf.max(x, -1, true));
+    const e = tf.exp(shifted);
+    const sum = tf.sum(e, -1, true);
+    const onehot = tf.oneHot(targets, v);
+    const picked = tf.sum(tf.mul(shifted, onehot), -1);
+    save([e, sum, onehot]);
+    return {
+      value: tf.sub(picked, tf.reshape(tf.log(sum), [n])),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [se, ssum, soh] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return tf.mul(tf.sub(soh, tf.div(se, ssum)), tf.reshape(dy, [n, 1]));
+      },
+    };
+  });
+  return op(logits) as tf.Tensor1D;
+}

@@ -1,0 +1,74 @@
+// Shared helpers of the @va/lm tests: backends, fixture models, tolerant comparisons.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { CausalLM } from '../src/causal-lm.js';
+import { parseModelConfig } from '../src/config.js';
+import { readSafetensorsFolder } from '../src/safetensors.js';
+import { checkpointToParams } from '../src/weights.js';
+
+export const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+/** Switches tfjs to `name` ('wasm' is ~25x faster than 'cpu' here). */
+export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  await tf.setBackend(name);
+  await tf.ready();
+}
+
+export interface Expected {
+  inputIds: number[][];
+  logits: number[];
+  hiddenStates: number[];
+  paddedInputIds: number[][];
+  paddedMask: number[][];
+  paddedLogits: number[];
+  loss: number;
+  grads: Record<string, number[]>;
+}
+
+/** A fixture checkpoint of torch_reference.py, loaded the way loadCausalLM loads a folder. */
+export async function fixtureModel(
+  name: string,
+): Promise<{ model: CausalLM; expected: Expected; dir: string }> {
+  const dir = join(FIXTURES, name);
+  const config = parseModelConfig(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')));
+  const { tensors } = await readSafetensorsFolder(dir);
+  const { params } = checkpointToParams(config, tensors);
+  const expected = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')) as Expected;
+  return { model: new CausalLM(config, params, { sourceDir: dir }), expected, dir };
+}
+
+/** Largest absolute difference. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/** Tiny random configs of both families. */
+export const TINY_GPT2 = {
+  model_type: 'gpt2',
+  vocab_size: 50,
+  n_positions: 32,
+  n_embd: 16,
+  n_layer: 2,
+  n_head: 2,
+  eos_token_id: 49,
+  bos_token_id: 49,
+};
+
+export const TINY_QWEN2 = {
+  model_type: 'qwen2',
+  vocab_size: 50,
+  hidden_size: 16,
+  intermediate_size: 24,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  max_position_embeddings: 64,
+  tie_word_embeddings: true,
+  eos_token_id: 49,
+};
