@@ -146,11 +146,18 @@ export class SimplexSolver {
     }
     active.fill(0);
     for (let j = 0; j < k; j++) active[order[j]!] = 1;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      out[i] = active[i] ? Math.max(0, p0[i]! + (t * (r[i]! - mu)) / w[i]!) : 0;
+      sum += out[i]!;
+    }
+    // Rounding in t (r - mu) / w can leave the sum a few ulps of the largest term off one when
+    // rewards or weights span many orders of magnitude: shift mu by the amount that removes it.
+    const excess = (sum - 1) / s;
     let g = 0;
     for (let i = 0; i < n; i++) {
-      const value = active[i] ? Math.max(0, p0[i]! + (t * (r[i]! - mu)) / w[i]!) : 0;
-      out[i] = value;
-      const d = value - p0[i]!;
+      if (active[i] && excess !== 0) out[i] = Math.max(0, out[i]! - excess / w[i]!);
+      const d = out[i]! - p0[i]!;
       g += w[i]! * d * d;
     }
     return g;
