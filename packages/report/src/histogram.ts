@@ -63,6 +63,11 @@ export interface HistogramOptions extends BinOptions {
   readonly columns?: number;
   /** Give each facet its own y scale (default false: heights compare across panels). */
   readonly independentY?: boolean;
+  /**
+   * `'bars'` (default): filled, translucent bars. `'outline'`: each series as a step line, easier
+   * to read when three or more distributions overlap.
+   */
+  readonly style?: 'bars' | 'outline';
   /** Vertical rules with labels, e.g. the reference policy's return. */
   readonly markers?: readonly Marker[];
   /** Size of the plot area (of each panel), in pixels. */
@@ -200,30 +205,45 @@ export function histogram(options: HistogramOptions): TopLevelSpec {
         : 'Count');
   const domain = [edges[0]!, edges[edges.length - 1]!];
   const xScale = log ? { type: 'log', domain, nice: false } : { domain, nice: false, zero: false };
-  const layer = [
-    {
-      transform: [{ filter: "datum.kind === 'bin'" }],
-      mark: {
-        type: 'rect',
-        opacity: facet || series.length === 1 ? 0.85 : 0.5,
-        stroke: 'white',
-        strokeWidth: 0.3,
-      },
-      encoding: {
-        x: { field: 'start', type: 'quantitative', scale: xScale, title: options.xTitle ?? null },
-        x2: { field: 'end' },
-        y: { field: 'value', type: 'quantitative', title: yTitle },
-        y2: { datum: 0 },
-        color: {
-          field: 'series',
-          type: 'nominal',
-          scale: { domain: names, range: colors },
-          legend: facet || series.length === 1 ? null : { title: null },
-        },
-      },
-    },
-    ...markerLayers('x'),
-  ];
+  const style = checkOneOf(where, 'options.style', options.style ?? 'bars', ['bars', 'outline']);
+  const x = { field: 'start', type: 'quantitative', scale: xScale, title: options.xTitle ?? null };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    scale: { domain: names, range: colors },
+    legend:
+      facet || series.length === 1
+        ? null
+        : style === 'outline'
+          ? { title: null, symbolType: 'stroke', symbolStrokeWidth: 3 }
+          : { title: null },
+  };
+  const y = { field: 'value', type: 'quantitative', title: yTitle };
+  const bars =
+    style === 'bars'
+      ? {
+          transform: [{ filter: "datum.kind === 'bin'" }],
+          mark: {
+            type: 'rect',
+            opacity: facet || series.length === 1 ? 0.85 : 0.5,
+            stroke: 'white',
+            strokeWidth: 0.3,
+          },
+          encoding: { x, x2: { field: 'end' }, y, y2: { datum: 0 }, color },
+        }
+      : {
+          // A step line through each bin's left edge, closed by a last point at the right edge.
+          transform: [{ filter: "datum.kind === 'bin' || datum.kind === 'bin-end'" }],
+          mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+          encoding: { x, y, color, order: { field: 'start' } },
+        };
+  if (style === 'outline') {
+    for (const name of names) {
+      const last = bins.filter((b) => b.series === name).at(-1)!;
+      rows.push({ kind: 'bin-end', series: name, start: last.end, value: last.value });
+    }
+  }
+  const layer = [bars, ...markerLayers('x')];
   const size = {
     width: options.width ?? DEFAULT_SIZE.width,
     height: options.height ?? (facet ? 160 : DEFAULT_SIZE.height),

@@ -118,6 +118,26 @@ describe('histogram', () => {
     expect(markCount(svg, 'rect')).toBe(20);
   });
 
+  it("draws one step line per series with style: 'outline'", async () => {
+    const spec = histogram({
+      series: [
+        { name: 'a', values },
+        { name: 'b', values: other },
+        { name: 'c', values: values.map((v) => v + 1) },
+      ],
+      style: 'outline',
+      bins: 12,
+    });
+    expect(() => compile(spec)).not.toThrow();
+    const svg = await renderSvg(spec);
+    expect(markCount(svg, 'line')).toBe(3);
+    expect(markCount(svg, 'rect')).toBe(0);
+    expect(svgTexts(svg)).toEqual(expect.arrayContaining(['a', 'b', 'c']));
+    // 12 bins plus the closing right edge, per series.
+    const rows = (spec as { data: { values: { kind: string; series: string }[] } }).data.values;
+    expect(rows.filter((r) => r.series === 'a' && r.kind.startsWith('bin'))).toHaveLength(13);
+  });
+
   it('rejects an unknown layout', () => {
     expect(() => histogram({ series: [{ name: 'a', values }], layout: 'grid' as never })).toThrow(
       /options.layout/,
