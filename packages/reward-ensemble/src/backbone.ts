@@ -57,6 +57,12 @@ export interface Backbone {
   formatConversation(messages: readonly ChatMessage[]): string;
   /** One feature vector per text. */
   embed(texts: readonly string[], options?: EmbedOptions): Promise<FeatureMatrix>;
+  /**
+   * Writes weights that exist only in memory (a backbone trained in the paper's first stage)
+   * beside saved heads in `dir`, and returns the spec that loads them from there; undefined when
+   * `spec` already names where the weights are.
+   */
+  persist?(dir: string): Promise<BackboneSpec | undefined>;
   dispose(): void | Promise<void>;
 }
 

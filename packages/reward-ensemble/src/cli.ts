@@ -8,8 +8,10 @@ import { parseArgs } from 'node:util';
 import { streamLogger, streamProgress, VaError } from '@va/core';
 import { createBackbone } from './create-backbone.js';
 import type { DisagreementReport } from './disagreement.js';
+import type { EnsembleHeads } from './ensemble-heads.js';
 import { FeatureCache } from './feature-cache.js';
-import type { HeadTrainingConfig } from './head-trainer.js';
+import { HeadTrainingConfig } from './head-trainer.js';
+import { LmBackbone } from './lm-backbone.js';
 import { readPreferencePairs } from './preference-file.js';
 import { RewardEnsemble } from './reward-ensemble.js';
 import { evaluateEnsemble, splitPairs, trainEnsemble } from './train-ensemble.js';
@@ -35,6 +37,10 @@ train options:
   --pooling last|mean   --max-length <n>      --offline            never use the network
   --cache <dir>         feature cache (.va-cache/reward-ensemble)   --no-cache
   --on-malformed skip|throw   (skip)
+  --stage1              the paper's first stage (lm backbones): train one head with the backbone
+                        unfrozen, then the K heads on the frozen result (head 0 starts from it)
+  --stage1-epochs <f> (1)  --stage1-lr <f> (1e-5)  --stage1-batch-size <n> (32)
+  --stage1-stop-loss <f>   stop stage 1 when the moving-average loss reaches this (0: off)
 Writes <out>/ensemble.json + heads.safetensors, <out>/report/REPORT.md with the Figure 8 plots,
 and <out>/metrics.json.`;
 
@@ -60,6 +66,11 @@ const options = {
   cache: { type: 'string', default: '.va-cache/reward-ensemble' },
   'no-cache': { type: 'boolean', default: false },
   'on-malformed': { type: 'string', default: 'skip' },
+  stage1: { type: 'boolean', default: false },
+  'stage1-epochs': { type: 'string' },
+  'stage1-lr': { type: 'string' },
+  'stage1-batch-size': { type: 'string' },
+  'stage1-stop-loss': { type: 'string' },
   prompt: { type: 'string' },
   response: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -167,9 +178,45 @@ async function train(values: Values): Promise<void> {
     }).filter(([, v]) => v !== undefined),
   );
   const cache = values['no-cache'] ? undefined : new FeatureCache(resolve(values.cache!));
+  let initialHeads: EnsembleHeads | undefined;
+  let stage1: Record<string, unknown> | undefined;
+  if (values.stage1) {
+    if (!(backbone instanceof LmBackbone)) {
+      throw new UsageError(
+        '--stage1 trains the backbone: use an lm backbone (default or lm:<source>)',
+      );
+    }
+    const { finetuneLmBackbone, twoStageInitialHeads } = await import('./finetune-backbone.js');
+    const config = Object.fromEntries(
+      Object.entries({
+        seed,
+        epochs: num(values, 'stage1-epochs'),
+        learningRate: num(values, 'stage1-lr'),
+        batchSize: num(values, 'stage1-batch-size', true),
+        stopAtLoss: num(values, 'stage1-stop-loss'),
+      }).filter(([, v]) => v !== undefined),
+    );
+    const result = await finetuneLmBackbone(backbone, trainPairs, config, {
+      logger,
+      onProgress: progress,
+    });
+    initialHeads = twoStageInitialHeads(
+      result.head,
+      heads.k ?? HeadTrainingConfig.defaults.k,
+      seed,
+    );
+    stage1 = {
+      config: result.config,
+      steps: result.steps,
+      stoppedEarly: result.stoppedEarly,
+      finalLoss: result.losses.at(-1),
+    };
+    logger.info(`stage 1: ${result.steps} steps, last loss ${result.losses.at(-1)?.toFixed(4)}`);
+  }
   const { ensemble, training } = await trainEnsemble(backbone, trainPairs, {
     heads,
     cache,
+    initialHeads,
     logger,
     onProgress: progress,
   });
@@ -186,6 +233,7 @@ async function train(values: Values): Promise<void> {
     malformedRows: file.malformed.length,
     trainPairs: trainPairs.length,
     testPairs: test.length,
+    stage1,
     training: {
       config: training.config,
       reports: training.reports,

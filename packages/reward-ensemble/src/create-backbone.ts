@@ -1,7 +1,7 @@
 // Builds a backbone from a spec or a short string: `hashed`, `default` (the embedded @va/lm
 // model), `lm:<folder or hub id>`, `onnx:<folder or hub id>`. Heavy backends load only when asked.
 
-import { ResourceError, ValidationError } from '@va/core';
+import { ValidationError } from '@va/core';
 import type { Backbone, BackboneSpec, Pooling } from './backbone.js';
 import { HashedBackbone, type HashedBackboneConfig } from './hashed-backbone.js';
 
@@ -41,11 +41,14 @@ export async function createBackbone(
   switch (s.kind) {
     case 'hashed':
       return new HashedBackbone((s.options ?? {}) as Partial<HashedBackboneConfig>);
-    case 'lm':
-      // Interim: @va/lm's loadCausalLM has not landed yet; the lm backbone follows with it.
-      throw new ResourceError(
-        `createBackbone: the '@va/lm' backbone ('${s.source}') is not available in this version`,
-      );
+    case 'lm': {
+      const { loadLmBackbone } = await import('./lm-backbone.js');
+      return loadLmBackbone(s.source, {
+        pooling: s.pooling,
+        maxLength: s.maxLength,
+        offline: options.offline,
+      });
+    }
     case 'onnx': {
       const { loadOnnxBackbone } = await import('./onnx-backbone.js');
       return loadOnnxBackbone(s.source, {

@@ -51,6 +51,13 @@ export {
 } from './ensemble-heads.js';
 export { memberMeanVariance, summarizeMembers } from './ensemble-stats.js';
 export { FeatureCache } from './feature-cache.js';
+export {
+  BackboneFinetuneConfig,
+  type FinetuneOptions,
+  type FinetuneResult,
+  finetuneLmBackbone,
+  twoStageInitialHeads,
+} from './finetune-backbone.js';
 export { HashedBackbone, HashedBackboneConfig } from './hashed-backbone.js';
 export {
   HeadTrainingConfig,
@@ -62,6 +69,7 @@ export {
   trainHeads,
   type ValidationRecord,
 } from './head-trainer.js';
+export { LmBackbone, type LmBackboneOptions, loadLmBackbone } from './lm-backbone.js';
 export { loadOnnxBackbone, OnnxBackbone, type OnnxBackboneOptions } from './onnx-backbone.js';
 export {
   type MalformedRow,

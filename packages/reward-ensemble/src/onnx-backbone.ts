@@ -32,6 +32,8 @@ export interface OnnxBackboneOptions {
   readonly dtype?: string;
   /** Hub revision (ignored for folders). */
   readonly revision?: string;
+  /** The `fetch` transformers.js downloads with (`env.fetch`); tests pass a fake hub. */
+  readonly fetch?: typeof fetch;
 }
 
 type Transformers = typeof import('@huggingface/transformers');
@@ -91,7 +93,19 @@ export async function loadOnnxBackbone(
   env.allowLocalModels = true;
   env.allowRemoteModels = !options.offline && !folder;
   if (options.cacheDir) env.cacheDir = options.cacheDir;
+  if (options.fetch) env.fetch = options.fetch;
   const id = folder ?? source;
+  const revision = options.revision ?? 'main';
+  const cached = env.cacheDir
+    ? join(env.cacheDir, source, ...(revision === 'main' ? [] : [revision]))
+    : undefined;
+  if (!folder && options.offline && !(cached && existsSync(join(cached, 'config.json')))) {
+    throw new ResourceError(
+      `loadOnnxBackbone: '${source}' is not a folder and not in the local cache (${
+        cached ? join(cached, 'config.json') : 'env.cacheDir is unset'
+      } is missing), and offline is set: run once without offline, or set cacheDir to where it was downloaded`,
+    );
+  }
   const common = {
     local_files_only: Boolean(options.offline || folder),
     revision: options.revision,
@@ -128,9 +142,12 @@ export async function loadOnnxBackbone(
   const limit = Number(config.max_position_embeddings ?? config.n_positions ?? 1024);
   const maxLength = Math.min(options.maxLength ?? 1024, limit);
   const pooling = options.pooling ?? 'last';
+  // A hub model is identified by the files it was loaded from, in transformers.js's cache.
   const weights = folder
     ? await folderIdentity(folder)
-    : `hub:${source}@${options.revision ?? 'main'}`;
+    : cached && existsSync(cached)
+      ? await folderIdentity(cached)
+      : `hub:${source}@${revision}`;
   const identity = `onnx/${weights}/${options.dtype ?? 'fp32'}/${pooling}/${maxLength}`;
   const spec: BackboneSpec = { kind: 'onnx', source: folder ?? source, pooling, maxLength };
   return new OnnxBackbone(tf, tokenizer, model, {

@@ -169,7 +169,8 @@ export class RewardEnsemble implements RewardModel {
   /**
    * Writes `heads.safetensors` (`score.weight` [K, d] as a K-label sequence-classification head,
    * float32; `score.bias` [K] when non-zero) and `ensemble.json` (format, backbone spec and
-   * identity, K, d, info). An `lm`/`onnx` backbone from a folder is referred to by absolute path.
+   * identity, K, d, info). An `lm`/`onnx` backbone from a folder is referred to by absolute path;
+   * one trained in the first stage is written to `dir/backbone` and referred to relatively.
    */
   async save(dir: string, options: { backboneSpec?: BackboneSpec } = {}): Promise<void> {
     await mkdir(dir, { recursive: true });
@@ -185,7 +186,7 @@ export class RewardEnsemble implements RewardModel {
       join(dir, 'heads.safetensors'),
       serializeSafetensors(tensors, { metadata: { format: 'pt' } }),
     );
-    const spec = options.backboneSpec ?? this.backbone.spec;
+    const spec = options.backboneSpec ?? (await this.backbone.persist?.(dir)) ?? this.backbone.spec;
     const manifest = {
       format: ENSEMBLE_FORMAT,
       version: 1,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -128,6 +128,37 @@ describe('OnnxBackbone (transformers.js)', () => {
     });
   }
 
+  it('downloads a hub id once into the cache (fake hub), then loads it offline', async () => {
+    const root = fixture('tiny-gpt2');
+    const requests: string[] = [];
+    const fakeHub = (async (url: string | URL) => {
+      requests.push(String(url));
+      const m = /^https:\/\/huggingface\.co\/va-test\/tiny-gpt2\/resolve\/main\/(.+)$/.exec(
+        String(url),
+      );
+      if (!m || !existsSync(join(root, m[1]!))) return new Response('not found', { status: 404 });
+      const body = readFileSync(join(root, m[1]!));
+      return new Response(body, { headers: { 'content-length': String(body.length) } });
+    }) as typeof fetch;
+    const cacheDir = mkdtempSync(join(tmpdir(), 'va-tfjs-cache-'));
+    const online = await loadOnnxBackbone('va-test/tiny-gpt2', { cacheDir, fetch: fakeHub });
+    expect(requests.some((u) => u.endsWith('onnx/model.onnx'))).toBe(true);
+    const local = await loadOnnxBackbone(root, { offline: true });
+    expect(online.identity).toBe(local.identity); // same files, same identity
+    const n = requests.length;
+    const offline = await loadOnnxBackbone('va-test/tiny-gpt2', {
+      cacheDir,
+      offline: true,
+      fetch: fakeHub,
+    });
+    expect(requests.length).toBe(n);
+    const text = ['I love this movie .'];
+    expect([...(await offline.embed(text)).data]).toEqual([...(await local.embed(text)).data]);
+    await expect(loadOnnxBackbone('va-test/absent', { cacheDir, offline: true })).rejects.toThrow(
+      /not in the local cache/,
+    );
+  });
+
   it('applies the tokenizer chat template, truncates from the left, and names a missing folder', async () => {
     const bb = await loadOnnxBackbone(fixture('tiny-gpt2'), { offline: true, maxLength: 3 });
     expect(
@@ -140,6 +171,8 @@ describe('OnnxBackbone (transformers.js)', () => {
     expect(bb.identity).toMatch(/^onnx\/[0-9a-f]{16}\/fp32\/last\/3$/);
     await expect(
       loadOnnxBackbone(join(tmpdir(), 'no-such-model-folder'), { offline: true }),
-    ).rejects.toThrow(/loadOnnxBackbone: cannot load/);
+    ).rejects.toThrow(
+      /loadOnnxBackbone: '.*no-such-model-folder' is not a folder and not in the local cache/,
+    );
   });
 });
