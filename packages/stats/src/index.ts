@@ -19,13 +19,13 @@ export {
   protocolTablesMarkdown,
 } from './protocol-tables.js';
 export {
+  type EmpiricalRisk,
+  empiricalRisk,
   pairwiseRisk,
   type RiskConfig,
   type RiskEstimate,
   riskConfig,
   shareBelowMean,
-  type UnderperformanceRisk,
-  underperformanceRisk,
 } from './risk.js';
 export {
   type TwoProportionZTestResult,

@@ -4,7 +4,7 @@
 import { defineConfig, deriveSeed, is } from '@va/core';
 import { formatNumber, formatPValue, markdownTable } from './markdown.js';
 import { ALTERNATIVES, type Alternative, checkSample } from './options.js';
-import { type UnderperformanceRisk, underperformanceRisk } from './risk.js';
+import { type EmpiricalRisk, empiricalRisk } from './risk.js';
 import { type TwoProportionZTestResult, twoProportionZTest } from './two-proportion-z-test.js';
 import { type VarianceRatioTestResult, varianceRatioTest } from './variance-ratio-test.js';
 import { type WelchTTestResult, welchTTest } from './welch-t-test.js';
@@ -68,8 +68,8 @@ export interface ProtocolTables {
   table2: { meanVanilla: number; meanVarianceAware: number; test: WelchTTestResult };
   /** Table 3: both risk estimates of each method and the two-proportion z test. */
   table3: {
-    vanilla: UnderperformanceRisk;
-    varianceAware: UnderperformanceRisk;
+    vanilla: EmpiricalRisk;
+    varianceAware: EmpiricalRisk;
     test: TwoProportionZTestResult;
     /** How the risks were estimated and which counts and n the z test used. */
     method: string;
@@ -101,11 +101,11 @@ export function protocolTables(
   });
   const t = welchTTest(vanilla, varianceAware, { alternative: c.meanAlternative, alpha: c.alpha });
   const bootstrap = { resamples: c.resamples, level: c.level };
-  const riskVanilla = underperformanceRisk(vanilla, reference, {
+  const riskVanilla = empiricalRisk(vanilla, reference, {
     ...bootstrap,
     seed: deriveSeed(c.seed, 'vanilla'),
   });
-  const riskVa = underperformanceRisk(varianceAware, reference, {
+  const riskVa = empiricalRisk(varianceAware, reference, {
     ...bootstrap,
     seed: deriveSeed(c.seed, 'variance-aware'),
   });

@@ -4,7 +4,7 @@
 import { defineConfig, is, Rng, ValidationError } from '@va/core';
 import { checkSample, mean } from './options.js';
 
-/** The bootstrap behind {@link underperformanceRisk}'s intervals. */
+/** The bootstrap behind {@link empiricalRisk}'s intervals. */
 export interface RiskConfig {
   /** Bootstrap resamples (default 2000). */
   resamples: number;
@@ -30,8 +30,8 @@ export interface RiskEstimate {
   upper: number;
 }
 
-/** The result of {@link underperformanceRisk}. */
-export interface UnderperformanceRisk {
+/** The result of {@link empiricalRisk}. */
+export interface EmpiricalRisk {
   /** P(R(pi) < R(pi0)) over all (policy, reference run) pairs, ties counting half. */
   pairwise: RiskEstimate & { pairs: number };
   /** The share of policies strictly below the reference mean: `count` of `n`. */
@@ -127,17 +127,17 @@ function quantileSorted(sorted: Float64Array, q: number): number {
  * policies and, independently, the M reference runs with replacement, from an `Rng` seeded with
  * `config.seed`, so a seed reproduces the interval exactly.
  */
-export function underperformanceRisk(
+export function empiricalRisk(
   policy: ArrayLike<number>,
   reference: ArrayLike<number>,
   config: Partial<RiskConfig> = {},
-): UnderperformanceRisk {
+): EmpiricalRisk {
   const resolved = riskConfig.resolve(config);
-  const p = checkSample('underperformanceRisk', 'policy', policy, 1);
-  const r = checkSample('underperformanceRisk', 'reference', reference, 1);
+  const p = checkSample('empiricalRisk', 'policy', policy, 1);
+  const r = checkSample('empiricalRisk', 'reference', reference, 1);
   const n = p.length;
   const m = r.length;
-  const referenceMean = referenceMeanOf('underperformanceRisk', r);
+  const referenceMean = referenceMeanOf('empiricalRisk', r);
   const count = countBelow(p, referenceMean);
   const pairwise = pairwiseSorted(p, r.slice().sort());
 

@@ -1,6 +1,6 @@
 import { ConfigError, ValidationError } from '@va/core';
 import { describe, expect, it } from 'vitest';
-import { pairwiseRisk, riskConfig, shareBelowMean, underperformanceRisk } from '../src/risk.js';
+import { empiricalRisk, pairwiseRisk, riskConfig, shareBelowMean } from '../src/risk.js';
 import { reference } from './reference.js';
 
 const protocol = reference.protocol;
@@ -58,20 +58,20 @@ describe('shareBelowMean', () => {
   });
 });
 
-describe('underperformanceRisk', () => {
+describe('empiricalRisk', () => {
   const fast = { resamples: 400 };
 
   it('reproduces its intervals under a seed and changes them with the seed', () => {
-    const a = underperformanceRisk(protocol.vanilla, protocol.reference, { ...fast, seed: 11 });
-    const b = underperformanceRisk(protocol.vanilla, protocol.reference, { ...fast, seed: 11 });
-    const c = underperformanceRisk(protocol.vanilla, protocol.reference, { ...fast, seed: 12 });
+    const a = empiricalRisk(protocol.vanilla, protocol.reference, { ...fast, seed: 11 });
+    const b = empiricalRisk(protocol.vanilla, protocol.reference, { ...fast, seed: 11 });
+    const c = empiricalRisk(protocol.vanilla, protocol.reference, { ...fast, seed: 12 });
     expect(b).toEqual(a);
     expect(c.pairwise.estimate).toBe(a.pairwise.estimate);
     expect([c.pairwise.lower, c.pairwise.upper]).not.toEqual([a.pairwise.lower, a.pairwise.upper]);
   });
 
   it('brackets both estimates with intervals inside [0, 1]', () => {
-    const r = underperformanceRisk(protocol.vanilla, protocol.reference, fast);
+    const r = empiricalRisk(protocol.vanilla, protocol.reference, fast);
     expect(r.pairwise.estimate).toBeCloseTo(protocol.pairwiseRiskVanilla, 14);
     expect(r.pairwise.pairs).toBe(80 * 80);
     expect(r.belowMean.count).toBe(protocol.belowMeanVanilla);
@@ -92,7 +92,7 @@ describe('underperformanceRisk', () => {
     // binomial proportion, whose 95% interval is about p +/- 1.96 sqrt(p (1 - p) / n).
     const n = 400;
     const policy = Array.from({ length: n }, (_, i) => (i < 100 ? -1 : 1)); // p = 0.25
-    const r = underperformanceRisk(policy, [0, 0, 0], { resamples: 2000, seed: 3 });
+    const r = empiricalRisk(policy, [0, 0, 0], { resamples: 2000, seed: 3 });
     const half = 1.96 * Math.sqrt((0.25 * 0.75) / n);
     expect(r.belowMean.estimate).toBe(0.25);
     expect(r.belowMean.lower).toBeCloseTo(0.25 - half, 2);
@@ -101,23 +101,23 @@ describe('underperformanceRisk', () => {
   });
 
   it('collapses to a point when every policy is below every reference run', () => {
-    const r = underperformanceRisk([0, 0.1, 0.2], [1, 2], { resamples: 50 });
+    const r = empiricalRisk([0, 0.1, 0.2], [1, 2], { resamples: 50 });
     expect([r.pairwise.estimate, r.pairwise.lower, r.pairwise.upper]).toEqual([1, 1, 1]);
     expect([r.belowMean.estimate, r.belowMean.lower, r.belowMean.upper]).toEqual([1, 1, 1]);
   });
 
   it('rejects bad samples and bad configs', () => {
-    expect(() => underperformanceRisk([], [1])).toThrow(ValidationError);
-    expect(() => underperformanceRisk([1], [Number.POSITIVE_INFINITY])).toThrow(
-      /underperformanceRisk: argument 'reference\[0\]'/,
+    expect(() => empiricalRisk([], [1])).toThrow(ValidationError);
+    expect(() => empiricalRisk([1], [Number.POSITIVE_INFINITY])).toThrow(
+      /empiricalRisk: argument 'reference\[0\]'/,
     );
-    expect(() => underperformanceRisk([1], [1.5e308, 1.6e308])).toThrow(
-      /underperformanceRisk: argument 'reference' must be values whose mean is finite/,
+    expect(() => empiricalRisk([1], [1.5e308, 1.6e308])).toThrow(
+      /empiricalRisk: argument 'reference' must be values whose mean is finite/,
     );
-    expect(() => underperformanceRisk([1], [2], { resamples: 0 })).toThrow(ConfigError);
-    expect(() => underperformanceRisk([1], [2], { level: 1 })).toThrow(/RiskConfig.level/);
-    expect(() => underperformanceRisk([1], [2], { seed: -1 })).toThrow(/RiskConfig.seed/);
-    expect(() => underperformanceRisk([1], [2], { resample: 10 } as never)).toThrow(
+    expect(() => empiricalRisk([1], [2], { resamples: 0 })).toThrow(ConfigError);
+    expect(() => empiricalRisk([1], [2], { level: 1 })).toThrow(/RiskConfig.level/);
+    expect(() => empiricalRisk([1], [2], { seed: -1 })).toThrow(/RiskConfig.seed/);
+    expect(() => empiricalRisk([1], [2], { resample: 10 } as never)).toThrow(
       /RiskConfig.resample: unknown key. Did you mean 'resamples'/,
     );
     expect(riskConfig.defaults).toEqual({ resamples: 2000, level: 0.95, seed: 0 });

@@ -1,5 +1,5 @@
 export type { Constraint, PolicyOptions } from './checks.js';
-export { chiSquareQuantile, normalCdf } from './distributions.js';
+export { chiSquareQuantile } from './distributions.js';
 export {
   HeterogeneityConfig,
   type HeterogeneityResult,
@@ -8,7 +8,6 @@ export {
   type VarianceInterval,
 } from './heterogeneity.js';
 export { confidenceRadius, lowerBound, type RadiusOptions } from './lower-bound.js';
-export { fillStandardNormal } from './normal.js';
 export { matchedEpsilon, vanillaPolicy, varianceAwarePolicy } from './policies.js';
 export { type UnderperformanceRisk, underperformanceRisk } from './risk.js';
 export { type SharpeSolution, sharpePolicy, solveSharpe } from './sharpe.js';

@@ -1,8 +1,8 @@
 // Theorem 2.4: the probability that each policy does no better than the reference under the noise
 // model rHat ~ N(rStar, Sigma) (Assumption 2.1), for the free closed-form policies.
 
+import { standardNormal } from '@va/stats';
 import { variances, vector } from './checks.js';
-import { normalCdf } from './distributions.js';
 
 /** Risks of underperforming the reference policy. */
 export interface UnderperformanceRisk {
@@ -20,7 +20,7 @@ export interface UnderperformanceRisk {
  *
  * with `P_va <= P_vanilla` (Cauchy-Schwarz), neither depending on epsilon. When `rStar = 0` every
  * policy ties with the reference, so both risks are 1 (the event "at most the reference" is sure).
- * `Phi` is accurate in relative terms far into the tail (see {@link normalCdf}).
+ * `Phi` is accurate in relative terms far into the tail (`standardNormal.cdf` of @va/stats).
  */
 export function underperformanceRisk(
   rStar: ArrayLike<number>,
@@ -40,7 +40,7 @@ export function underperformanceRisk(
   }
   if (plain === 0) return { vanilla: 1, varianceAware: 1 };
   return {
-    vanilla: normalCdf(-plain / Math.sqrt(weighted)),
-    varianceAware: normalCdf(-Math.sqrt(inverse)),
+    vanilla: standardNormal.cdf(-plain / Math.sqrt(weighted)),
+    varianceAware: standardNormal.cdf(-Math.sqrt(inverse)),
   };
 }

@@ -1,9 +1,15 @@
 // Figure 3 as a Monte Carlo: draw rHat ~ N(rStar, Sigma) (Assumption 2.1) many times, form the
 // vanilla and variance-aware policies from each draw, and record their true returns <pi, rStar>.
 
-import { checkNumber, defineConfig, is, type ProgressCallback, Rng } from '@va/core';
+import {
+  checkNumber,
+  defineConfig,
+  fillStandardNormal,
+  is,
+  type ProgressCallback,
+  Rng,
+} from '@va/core';
 import { type Constraint, distribution, variances, vector } from './checks.js';
-import { fillStandardNormal } from './normal.js';
 import { matchedEpsilon } from './policies.js';
 import { type UnderperformanceRisk, underperformanceRisk } from './risk.js';
 import { SimplexSolver } from './simplex.js';

@@ -1,4 +1,4 @@
-import { ConfigError, Rng } from '@va/core';
+import { ConfigError, fillStandardNormal, Rng } from '@va/core';
 import { describe, expect, it } from 'vitest';
 import {
   BanditConfig,
@@ -8,7 +8,6 @@ import {
   vanillaPolicy,
   varianceAwarePolicy,
 } from '../src/index.js';
-import { fillStandardNormal } from '../src/normal.js';
 import { dot } from './helpers.js';
 
 describe('simulateBandit', () => {

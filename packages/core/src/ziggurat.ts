@@ -1,10 +1,10 @@
-// Fast standard normal draws for the Monte Carlo: the ziggurat method (Marsaglia & Tsang 2000,
-// "The Ziggurat Method for Generating Random Variables", J. Stat. Softw. 5(8)), 128 layers, driven
-// by the seeded Rng of @va/core. About one 32-bit draw per normal instead of the polar method's
+// Fast standard normal draws behind Rng.fillNormal (Monte Carlo, weight init): the ziggurat method
+// (Marsaglia & Tsang 2000, "The Ziggurat Method for Generating Random Variables", J. Stat. Softw.
+// 5(8)), 128 layers, driven by a seeded Rng. About one 32-bit draw per normal instead of the polar method's
 // five and a logarithm. Unlike the original, the layer index (low 7 bits) and the signed magnitude
 // (high 25 bits) come from disjoint bits (Doornik 2005 showed the original's overlap correlates them).
 
-import type { Rng } from '@va/core';
+import type { Rng } from './rng.js';
 
 const LAYERS = 128;
 const R = 3.442619855899; // start of the tail
@@ -56,7 +56,7 @@ function slow(rng: Rng, j: number, i: number): number {
 }
 
 /** Fills `out` with independent standard normal draws from `rng` (ziggurat) and returns it. */
-export function fillStandardNormal(rng: Rng, out: Float64Array): Float64Array {
+export function fillStandardNormal<T extends Float64Array | Float32Array>(rng: Rng, out: T): T {
   for (let n = 0; n < out.length; n++) {
     const u = rng.uint32() | 0;
     const i = u & (LAYERS - 1);
