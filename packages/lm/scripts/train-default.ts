@@ -7,7 +7,7 @@
 // scripts/make-corpus.ts) and tokenized with assets/default/tokenizer.json (scripts/train-tokenizer.ts).
 
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -130,7 +130,7 @@ if (!values.dry) {
   );
   const log = {
     script: 'scripts/train-default.ts',
-    args: values,
+    args: { ...values, out: relative(pkg, values.out) },
     parameters: countParameters(model.config),
     corpus: {
       documents: documents.length,

@@ -12,6 +12,12 @@ export interface AdamWSettings {
   epsilon: number;
   /** Decoupled decay: each step multiplies decayed weights by (1 - lr * weightDecay). */
   weightDecay: number;
+  /**
+   * Where the moment estimates live: `'backend'` (tensors), `'host'` (Float32Arrays, updated in
+   * JavaScript: wasm's heap is capped at 4 GB, and a 124M-parameter model with its gradients and
+   * packed weights does not fit beside two more copies), `'auto'`: host on wasm, else backend.
+   */
+  stateOn: 'auto' | 'backend' | 'host';
 }
 
 export const AdamWConfig: ConfigSpec<AdamWSettings> = defineConfig<AdamWSettings>('AdamWConfig', {
@@ -32,6 +38,11 @@ export const AdamWConfig: ConfigSpec<AdamWSettings> = defineConfig<AdamWSettings
   },
   epsilon: { default: 1e-8, doc: 'added to the denominator', check: is.positive },
   weightDecay: { default: 0.01, doc: 'decoupled weight decay', check: is.nonNegative },
+  stateOn: {
+    default: 'auto',
+    doc: "where the moments live: 'backend', 'host' (JavaScript), 'auto' (host on wasm)",
+    check: is.oneOf('auto', 'backend', 'host'),
+  },
 });
 
 function zerosVariable(like: tf.Tensor): tf.Variable {
@@ -44,8 +55,12 @@ function zerosVariable(like: tf.Tensor): tf.Variable {
 /** AdamW over a fixed list of variables; holds the moment estimates (dispose it after training). */
 export class AdamW {
   readonly settings: Readonly<AdamWSettings>;
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
+  /** Whether the moments are held in JavaScript (see {@link AdamWSettings.stateOn}). */
+  readonly onHost: boolean;
+  private readonly m: tf.Variable[] = [];
+  private readonly v: tf.Variable[] = [];
+  private readonly hostM: Float32Array[] = [];
+  private readonly hostV: Float32Array[] = [];
   private readonly decay: boolean[];
   private t = 0;
 
@@ -59,8 +74,17 @@ export class AdamW {
     decay: (variable: tf.Variable, index: number) => boolean = (x) => x.rank >= 2,
   ) {
     this.settings = AdamWConfig.resolve(options);
-    this.m = variables.map((x) => zerosVariable(x));
-    this.v = variables.map((x) => zerosVariable(x));
+    const where = this.settings.stateOn;
+    this.onHost = where === 'host' || (where === 'auto' && tf.getBackend() === 'wasm');
+    for (const x of variables) {
+      if (this.onHost) {
+        this.hostM.push(new Float32Array(x.size));
+        this.hostV.push(new Float32Array(x.size));
+      } else {
+        this.m.push(zerosVariable(x));
+        this.v.push(zerosVariable(x));
+      }
+    }
     this.decay = variables.map((x, i) => decay(x, i));
   }
 
@@ -69,8 +93,15 @@ export class AdamW {
     return this.t;
   }
 
-  /** One update from `grads` (aligned with `variables`), at `learningRate` (default the setting). */
-  step(grads: readonly tf.Tensor[], learningRate = this.settings.learningRate): void {
+  /**
+   * One update from `grads` (aligned with `variables`), at `learningRate` (default the setting).
+   * `gradScale` multiplies every gradient first (clipping without a second copy of the gradients).
+   */
+  step(
+    grads: readonly tf.Tensor[],
+    learningRate = this.settings.learningRate,
+    gradScale = 1,
+  ): void {
     if (grads.length !== this.variables.length) {
       throw new ValidationError(
         'AdamW.step',
@@ -79,27 +110,57 @@ export class AdamW {
         grads.length,
       );
     }
-    const { beta1, beta2, epsilon, weightDecay } = this.settings;
     this.t += 1;
+    for (let i = 0; i < grads.length; i++) {
+      if (this.onHost) this.hostUpdate(i, grads[i]!, learningRate, gradScale);
+      else this.backendUpdate(i, grads[i]!, learningRate, gradScale);
+    }
+  }
+
+  private backendUpdate(i: number, grad: tf.Tensor, lr: number, scale: number): void {
+    const { beta1, beta2, epsilon, weightDecay } = this.settings;
     const bc1 = 1 - beta1 ** this.t;
     const bc2Sqrt = Math.sqrt(1 - beta2 ** this.t);
+    const p = this.variables[i]!;
+    // One scope per variable: a 124M-parameter model would hold every intermediate at once.
     tf.tidy(() => {
-      this.variables.forEach((p, i) => {
-        const g = grads[i]!;
-        const m = tf.add(tf.mul(this.m[i]!, beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.v[i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
-        this.m[i]!.assign(m);
-        this.v[i]!.assign(v);
-        const decayed =
-          this.decay[i] && weightDecay > 0 ? tf.mul(p, 1 - learningRate * weightDecay) : p;
-        const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), epsilon);
-        p.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), learningRate / bc1)));
-      });
+      const g = scale === 1 ? grad : tf.mul(grad, scale);
+      const m = tf.add(tf.mul(this.m[i]!, beta1), tf.mul(g, 1 - beta1));
+      const v = tf.add(tf.mul(this.v[i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+      this.m[i]!.assign(m);
+      this.v[i]!.assign(v);
+      const decayed = this.decay[i] && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
+      const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), epsilon);
+      p.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1)));
     });
+  }
+
+  private hostUpdate(i: number, grad: tf.Tensor, lr: number, scale: number): void {
+    const { beta1, beta2, epsilon, weightDecay } = this.settings;
+    const bc1 = 1 - beta1 ** this.t;
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.t);
+    const p = this.variables[i]!;
+    const g = grad.dataSync() as Float32Array;
+    const w = (p.dataSync() as Float32Array).slice();
+    const m = this.hostM[i]!;
+    const v = this.hostV[i]!;
+    const keep = this.decay[i] && weightDecay > 0 ? 1 - lr * weightDecay : 1;
+    const stepSize = lr / bc1;
+    for (let j = 0; j < w.length; j++) {
+      const gj = g[j]! * scale;
+      m[j] = beta1 * m[j]! + (1 - beta1) * gj;
+      v[j] = beta2 * v[j]! + (1 - beta2) * gj * gj;
+      w[j] = w[j]! * keep - (stepSize * m[j]!) / (Math.sqrt(v[j]!) / bc2Sqrt + epsilon);
+    }
+    const t = tf.tensor(w, p.shape, 'float32');
+    p.assign(t);
+    t.dispose();
   }
 
   dispose(): void {
     tf.dispose([...this.m, ...this.v]);
+    this.hostM.length = 0;
+    this.hostV.length = 0;
   }
 }
 
@@ -112,11 +173,19 @@ export function clipGradNorm(
   grads: readonly tf.Tensor[],
   maxNorm: number,
 ): { grads: tf.Tensor[]; norm: number } {
-  const norm = tf.tidy(() =>
-    Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!),
-  );
-  const factor = Math.min(1, maxNorm / (norm + 1e-6));
+  const norm = globalNorm(grads);
+  const factor = clipFactor(norm, maxNorm);
   return { grads: grads.map((g) => (factor < 1 ? tf.mul(g, factor) : tf.clone(g))), norm };
+}
+
+/** The L2 norm of all gradients together. */
+export function globalNorm(grads: readonly tf.Tensor[]): number {
+  return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!));
+}
+
+/** torch's clipping factor: min(1, maxNorm / (norm + 1e-6)). */
+export function clipFactor(norm: number, maxNorm: number): number {
+  return Math.min(1, maxNorm / (norm + 1e-6));
 }
 
 /** Learning-rate schedule: linear warmup from 0, then cosine or linear decay to `minLearningRate`. */

@@ -6,6 +6,7 @@ import type { CausalLM } from './causal-lm.js';
 import { KVCache } from './kv-cache.js';
 import { padLeft } from './mask.js';
 import { chooseToken } from './sampling.js';
+import type { Tokenizer } from './tokenizer.js';
 
 /** How to generate (Hugging Face's `GenerationConfig` names in camelCase). */
 export interface GenerationSettings {
@@ -21,7 +22,7 @@ export interface GenerationSettings {
   topK: number;
   /** Sample among the smallest set of tokens holding this much probability; 1 keeps all. */
   topP: number;
-  /** End-of-sequence id(s); null: the tokenizer's, else config.json's `eos_token_id`. */
+  /** End-of-sequence id(s); null: the tokenizer's EOS token(s) and config.json's `eos_token_id`. */
   eosTokenId: number | number[] | null;
   /** More ids that end a row (kept in its tokens, as EOS is). */
   stopTokenIds: number[];
@@ -162,6 +163,13 @@ function promptRows(
   });
 }
 
+/** The tokenizer's EOS id(s) (all of them when it lists several) and config.json's. */
+function defaultEos(model: CausalLM): number[] {
+  const tok = model.tokenizer as (Tokenizer & { eosTokenIds?: readonly number[] }) | undefined;
+  const fromTokenizer = tok?.eosTokenIds ?? (tok?.eosTokenId !== undefined ? [tok.eosTokenId] : []);
+  return [...new Set([...fromTokenizer, ...model.config.eosTokenIds])];
+}
+
 /**
  * Continues each prompt. Prompts are left-padded into one batch; each step feeds only the new tokens
  * through the KV cache. Rows that finish early are padded (and masked) until all finish. Seeded:
@@ -183,12 +191,7 @@ export async function generate(
     );
   }
   const rows = promptRows(model, prompts);
-  const eos =
-    s.eosTokenId !== null
-      ? [s.eosTokenId].flat()
-      : tok?.eosTokenId !== undefined
-        ? [tok.eosTokenId]
-        : [...model.config.eosTokenIds];
+  const eos = s.eosTokenId !== null ? [s.eosTokenId].flat() : defaultEos(model);
   const eosSet = new Set(eos);
   const stops = new Set([...eos, ...s.stopTokenIds]);
   const pad = s.padTokenId ?? model.config.padTokenId ?? tok?.padTokenId ?? eos[0] ?? 0;

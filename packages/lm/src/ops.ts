@@ -23,7 +23,8 @@ export const matmul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
     value: tf.matMul(a, b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
-      return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
+      // tidy frees the transposed copies now, not at the end of the whole backward pass.
+      return tf.tidy(() => [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)]);
     },
   };
 }) as <R extends tf.Rank>(a: tf.Tensor<R>, b: tf.Tensor<R>) => tf.Tensor<R>;
@@ -65,7 +66,7 @@ export function head(h: tf.Tensor2D, table: tf.Tensor2D, tableT?: tf.Tensor2D): 
       value: tf.matMul(x, tf.transpose(t)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, st] = saved as [tf.Tensor, tf.Tensor];
-        return [tf.matMul(dy, st), tf.matMul(tf.transpose(dy), sx)];
+        return tf.tidy(() => [tf.matMul(dy, st), tf.matMul(tf.transpose(dy), sx)]);
       },
     };
   });
@@ -159,7 +160,7 @@ export function pickLogProbs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tens
       value: tf.sub(picked, tf.reshape(tf.log(sum), [n])),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [se, ssum, soh] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        return tf.mul(tf.sub(soh, tf.div(se, ssum)), tf.reshape(dy, [n, 1]));
+        return tf.tidy(() => tf.mul(tf.sub(soh, tf.div(se, ssum)), tf.reshape(dy, [n, 1])));
       },
     };
   });

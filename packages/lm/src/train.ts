@@ -13,7 +13,7 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { AdamW, clipGradNorm, learningRateAt } from './adamw.js';
+import { AdamW, clipFactor, globalNorm, learningRateAt } from './adamw.js';
 import type { CausalLM } from './causal-lm.js';
 
 /** Settings of {@link trainCausalLM}. */
@@ -135,11 +135,12 @@ export function trainStep(
   );
   const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
   const maxNorm = options.maxGradNorm ?? 0;
-  const clipped = clipGradNorm(list, maxNorm > 0 ? maxNorm : Number.POSITIVE_INFINITY);
-  optimizer.step(clipped.grads, options.learningRate);
+  const norm = globalNorm(list);
+  // Clipping scales inside the optimizer's update: no second copy of the gradients.
+  optimizer.step(list, options.learningRate, maxNorm > 0 ? clipFactor(norm, maxNorm) : 1);
   const loss = value.dataSync()[0]!;
-  tf.dispose([value, ...list, ...Object.values(grads), ...clipped.grads]);
-  return { loss, gradNorm: clipped.norm };
+  tf.dispose([value, ...list, ...Object.values(grads)]);
+  return { loss, gradNorm: norm };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../src/backend.js';
 import { CausalLM } from '../src/causal-lm.js';
 import { parseModelConfig } from '../src/config.js';
 import { readSafetensorsFolder } from '../src/safetensors.js';
@@ -10,11 +10,9 @@ import { checkpointToParams } from '../src/weights.js';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-/** Switches tfjs to `name` ('wasm' is ~25x faster than 'cpu' here). */
+/** Switches tfjs to `name` through selectBackend ('wasm' is ~25x faster than 'cpu' here). */
 export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
-  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  await tf.setBackend(name);
-  await tf.ready();
+  await selectBackend({ backend: name });
 }
 
 export interface Expected {

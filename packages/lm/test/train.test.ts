@@ -21,24 +21,30 @@ describe('AdamW and clipping (torch.optim.AdamW, clip_grad_norm_)', () => {
   };
   beforeAll(() => useBackend('cpu'));
 
-  it('three AdamW steps match torch', () => {
-    const vars = [tf.variable(tf.tensor2d(ref.start[0])), tf.variable(tf.tensor1d(ref.start[1]))];
-    const opt = new AdamW(
-      vars,
-      { learningRate: 0.01, beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1 },
-      () => true,
-    );
-    ref.grads.forEach(([g0, g1], step) => {
-      const grads = [tf.tensor2d(g0), tf.tensor1d(g1)];
-      opt.step(grads);
-      tf.dispose(grads);
-      expect(maxAbsDiff(vars[0]!.dataSync(), ref.after[step]![0].flat())).toBeLessThan(1e-6);
-      expect(maxAbsDiff(vars[1]!.dataSync(), ref.after[step]![1])).toBeLessThan(1e-6);
-    });
-    expect(opt.steps).toBe(3);
-    opt.dispose();
-    tf.dispose(vars);
-  });
+  it.each(['backend', 'host'] as const)(
+    'three AdamW steps match torch (moments on the %s)',
+    (stateOn) => {
+      const vars = [tf.variable(tf.tensor2d(ref.start[0])), tf.variable(tf.tensor1d(ref.start[1]))];
+      const opt = new AdamW(
+        vars,
+        { learningRate: 0.01, beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1, stateOn },
+        () => true,
+      );
+      expect(opt.onHost).toBe(stateOn === 'host');
+      const before = tf.memory().numTensors;
+      ref.grads.forEach(([g0, g1], step) => {
+        const grads = [tf.tensor2d(g0), tf.tensor1d(g1)];
+        opt.step(grads);
+        tf.dispose(grads);
+        expect(maxAbsDiff(vars[0]!.dataSync(), ref.after[step]![0].flat())).toBeLessThan(1e-6);
+        expect(maxAbsDiff(vars[1]!.dataSync(), ref.after[step]![1])).toBeLessThan(1e-6);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(opt.steps).toBe(3);
+      opt.dispose();
+      tf.dispose(vars);
+    },
+  );
 
   it('clipping matches torch', () => {
     const grads = [tf.tensor2d(ref.grads[0]![0]), tf.tensor1d(ref.grads[0]![1])];
