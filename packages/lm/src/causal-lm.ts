@@ -8,9 +8,15 @@ import { type ModelConfig, parseModelConfig } from './config.js';
 import type { GenerationOptions, GenerationResult } from './generate.js';
 import { generate } from './generate.js';
 import { KVCache } from './kv-cache.js';
+import {
+  type ContinuationLogProbs,
+  type ContinuationOptions,
+  continuationLogProbs,
+  tokenLogProbs,
+} from './logprobs.js';
 import { attachLora, LoraAdapter, type LoraOptions, readLoraFolder } from './lora.js';
 import { attentionBias, positionsFromMask, toRows } from './mask.js';
-import { head, linear, pickLogProbs } from './ops.js';
+import { head, linear } from './ops.js';
 import { type SaveOptions, saveCausalLM } from './save.js';
 import type { Tokenizer } from './tokenizer.js';
 import { headName, initParams } from './weights.js';
@@ -45,18 +51,6 @@ export type ForwardResult = {
    */
   hiddenStates: tf.Tensor3D;
 };
-
-/** Log-probabilities of continuations (see {@link CausalLM.continuationLogProbs}). */
-export interface ContinuationLogProbs {
-  /** [batch, length]: log p(continuation token | prompt, earlier tokens); 0 on padding. */
-  logprobs: tf.Tensor2D;
-  /** [batch, length]: 1 where the continuation has a token, 0 on padding. */
-  mask: tf.Tensor2D;
-  /** [batch, length, hidden]: hidden states at the positions that predict each token. */
-  hiddenStates: tf.Tensor3D;
-  /** [batch, length, vocab], when asked for (`logits: true`). */
-  logits?: tf.Tensor3D;
-}
 
 /** Parameters in our layout: name -> { shape, data }. */
 export type ParamData = Map<string, { shape: number[]; data: Float32Array }>;
@@ -148,27 +142,41 @@ export class CausalLM {
    * then count real tokens only, so a padded row gives the same logits as the unpadded one).
    */
   forward(inputIds: number[][] | tf.Tensor2D, options: ForwardOptions = {}): ForwardResult {
+    const hiddenStates = this.hiddenStates(inputIds, options);
+    const [batch, time, d] = hiddenStates.shape;
+    const logits = tf.tidy(() => {
+      const h =
+        options.logits === 'last'
+          ? tf.slice(hiddenStates, [0, time - 1, 0], [batch, 1, d])
+          : hiddenStates;
+      return this.logitsOf(h, options.headTransposed) as tf.Tensor3D;
+    });
+    return { logits, hiddenStates };
+  }
+
+  /**
+   * The final hidden states only, [batch, time, hidden] (after the final norm), without the output
+   * head: what value and reward heads read, at a fraction of forward()'s cost for large vocabularies.
+   * Same inputs and options as {@link forward}.
+   */
+  hiddenStates(
+    inputIds: number[][] | tf.Tensor2D,
+    options: Omit<ForwardOptions, 'logits' | 'headTransposed'> = {},
+  ): tf.Tensor3D {
     const { hidden, batch, time } = this.hidden(inputIds, options);
+    const out = tf.reshape(hidden, [batch, time, this.config.hiddenSize]) as tf.Tensor3D;
+    hidden.dispose();
+    return out;
+  }
+
+  /** Logits of hidden states [..., hidden] -> [..., vocab] (the tied or untied output head). */
+  logitsOf(hidden: tf.Tensor, headTransposed?: tf.Tensor2D): tf.Tensor {
     return tf.tidy(() => {
       const d = this.config.hiddenSize;
-      const last = options.logits === 'last';
-      const h = last
-        ? tf.reshape(
-            tf.slice(tf.reshape(hidden, [batch, time, d]), [0, time - 1, 0], [batch, 1, d]),
-            [batch, d],
-          )
-        : hidden;
-      const logits = head(
-        h as tf.Tensor2D,
-        this.param(headName(this.config)) as tf.Tensor as tf.Tensor2D,
-        options.headTransposed,
-      );
-      const out = {
-        logits: tf.reshape(logits, [batch, last ? 1 : time, this.config.vocabSize]) as tf.Tensor3D,
-        hiddenStates: tf.reshape(hidden, [batch, time, d]) as tf.Tensor3D,
-      };
-      hidden.dispose();
-      return out;
+      const flat = tf.reshape(hidden, [-1, d]) as tf.Tensor2D;
+      const table = this.param(headName(this.config)) as tf.Tensor as tf.Tensor2D;
+      const logits = head(flat, table, headTransposed);
+      return tf.reshape(logits, [...hidden.shape.slice(0, -1), this.config.vocabSize]);
     });
   }
 
@@ -237,125 +245,25 @@ export class CausalLM {
 
   /**
    * log p(x[t+1] | x[..t]) for t = 0 .. time-2: [batch, time - 1]. Differentiable (the PPO ratio and
-   * the reference penalty). Entries whose target is padding are 0. The last token is only a target,
-   * so a window of n_positions + 1 tokens fits GPT-2.
+   * the reference penalty); 0 where the target is padding. See {@link tokenLogProbs}.
    */
   tokenLogProbs(
     inputIds: number[][] | tf.Tensor2D,
     options: Pick<ForwardOptions, 'attentionMask' | 'positionIds' | 'training'> = {},
   ): tf.Tensor2D {
-    const where = 'CausalLM.tokenLogProbs';
-    const ids = toRows(where, 'inputIds', inputIds);
-    const b = ids.length;
-    const t = ids[0]!.length;
-    if (t < 2) throw new ValidationError(where, 'inputIds', 'rows of at least two tokens', ids[0]);
-    const mask = options.attentionMask
-      ? toRows(where, 'options.attentionMask', options.attentionMask)
-      : undefined;
-    const positions = options.positionIds
-      ? toRows(where, 'options.positionIds', options.positionIds)
-      : undefined;
-    const { hidden } = this.hidden(
-      ids.map((r) => r.slice(0, -1)),
-      {
-        ...(mask ? { attentionMask: mask.map((r) => r.slice(0, -1)) } : {}),
-        ...(positions ? { positionIds: positions.map((r) => r.slice(0, -1)) } : {}),
-        training: options.training,
-      },
-    );
-    return tf.tidy(() => {
-      const logits = head(hidden, this.param(headName(this.config)) as tf.Tensor as tf.Tensor2D);
-      hidden.dispose();
-      const targets = tf.tensor1d(
-        ids.flatMap((r) => r.slice(1)),
-        'int32',
-      );
-      let lp = tf.reshape(pickLogProbs(logits, targets), [b, t - 1]);
-      if (mask)
-        lp = tf.mul(
-          lp,
-          tf.tensor2d(
-            mask.map((r) => r.slice(1)),
-            [b, t - 1],
-          ),
-        );
-      return lp as tf.Tensor2D;
-    });
+    return tokenLogProbs(this, inputIds, options);
   }
 
   /**
-   * Log-probabilities of `continuations` after `prompts` (token ids, any lengths): the prompts are
-   * left-padded and the continuations right-padded into one batch. Differentiable; the caller
-   * disposes the tensors.
+   * Log-probabilities of `continuations` after `prompts` (token ids, any lengths), with the hidden
+   * states that predict them. Differentiable. See {@link continuationLogProbs}.
    */
   continuationLogProbs(
     prompts: readonly (readonly number[])[],
     continuations: readonly (readonly number[])[],
-    options: { training?: boolean; logits?: boolean; padTokenId?: number } = {},
+    options: ContinuationOptions = {},
   ): ContinuationLogProbs {
-    const where = 'CausalLM.continuationLogProbs';
-    if (prompts.length === 0 || prompts.length !== continuations.length) {
-      throw new ValidationError(
-        where,
-        'continuations',
-        `${prompts.length} rows (one per prompt)`,
-        continuations.length,
-      );
-    }
-    prompts.forEach((p, i) => {
-      if (p.length === 0)
-        throw new ValidationError(where, `prompts[${i}]`, 'at least one token', p);
-    });
-    const pad = options.padTokenId ?? 0;
-    const p = Math.max(...prompts.map((r) => r.length));
-    const l = Math.max(1, ...continuations.map((r) => r.length));
-    const ids = prompts.map((r, i) => {
-      const c = continuations[i]!;
-      return [
-        ...new Array<number>(p - r.length).fill(pad),
-        ...r,
-        ...c,
-        ...new Array<number>(l - c.length).fill(pad),
-      ];
-    });
-    const mask = prompts.map((r, i) => {
-      const c = continuations[i]!.length;
-      return [
-        ...new Array<number>(p - r.length).fill(0),
-        ...r.map(() => 1),
-        ...new Array<number>(c).fill(1),
-        ...new Array<number>(l - c).fill(0),
-      ];
-    });
-    const b = ids.length;
-    const { hidden, time } = this.hidden(ids, { attentionMask: mask, training: options.training });
-    return tf.tidy(() => {
-      const d = this.config.hiddenSize;
-      const v = this.config.vocabSize;
-      // Positions p-1 .. p+l-2 predict the continuation tokens at p .. p+l-1.
-      const hs = tf.slice(
-        tf.reshape(hidden, [b, time, d]),
-        [0, p - 1, 0],
-        [b, l, d],
-      ) as tf.Tensor3D;
-      hidden.dispose();
-      const logits = head(
-        tf.reshape(hs, [b * l, d]) as tf.Tensor2D,
-        this.param(headName(this.config)) as tf.Tensor as tf.Tensor2D,
-      );
-      const targets = tf.tensor1d(
-        ids.flatMap((r) => r.slice(p, p + l)),
-        'int32',
-      );
-      const m = tf.tensor2d(
-        mask.map((r) => r.slice(p, p + l)),
-        [b, l],
-      );
-      const logprobs = tf.mul(tf.reshape(pickLogProbs(logits, targets), [b, l]), m) as tf.Tensor2D;
-      const out: ContinuationLogProbs = { logprobs, mask: m, hiddenStates: hs };
-      if (options.logits) out.logits = tf.reshape(logits, [b, l, v]) as tf.Tensor3D;
-      return out as unknown as tf.TensorContainerObject;
-    }) as unknown as ContinuationLogProbs;
+    return continuationLogProbs(this, prompts, continuations, options);
   }
 
   /** Generates continuations of `prompts` (texts need the tokenizer); see {@link generate}. */

@@ -14,7 +14,6 @@ export {
 } from './backend.js';
 export {
   CausalLM,
-  type ContinuationLogProbs,
   createCausalLM,
   type ForwardOptions,
   type ForwardResult,
@@ -56,6 +55,12 @@ export {
 } from './generate.js';
 export { KVCache } from './kv-cache.js';
 export { type LoadOptions, loadCausalLM } from './load.js';
+export {
+  type ContinuationLogProbs,
+  type ContinuationOptions,
+  continuationLogProbs,
+  tokenLogProbs,
+} from './logprobs.js';
 export { LoraAdapter, LoraConfig, type LoraOptions, type LoraSettings } from './lora.js';
 export { padLeft, positionsFromMask } from './mask.js';
 export {

@@ -127,14 +127,19 @@ describe.each(FAMILIES)('%s', (_, config) => {
     tf.dispose([res.logprobs, res.mask, res.hiddenStates]);
   });
 
-  it('hiddenStates are what the head multiplies (final norm applied)', () => {
+  it('hiddenStates are what the head multiplies (final norm applied); hiddenStates() alone agrees', () => {
     const { logits, hiddenStates } = model.forward(ids);
     const table = model.param(
       model.config.family === 'gpt2' ? 'wte.weight' : 'model.embed_tokens.weight',
     );
     const again = tf.matMul(hiddenStates.reshape([20, -1]), table, false, true);
     expect(maxAbsDiff(again.dataSync(), logits.dataSync())).toBeLessThan(1e-4);
-    tf.dispose([logits, hiddenStates, again]);
+    const alone = model.hiddenStates(ids);
+    expect(maxAbsDiff(alone.dataSync(), hiddenStates.dataSync())).toBe(0);
+    const viaHead = model.logitsOf(alone);
+    expect(viaHead.shape).toEqual([2, 10, 50]);
+    expect(maxAbsDiff(viaHead.dataSync(), logits.dataSync())).toBe(0);
+    tf.dispose([logits, hiddenStates, again, alone, viaHead]);
   });
 
   it('leaks no tensor across forward, tokenLogProbs and cached calls', () => {
