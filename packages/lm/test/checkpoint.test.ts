@@ -12,7 +12,7 @@ import { createCausalLM } from '../src/causal-lm.js';
 import { decodeBf16, encodeBf16 } from '../src/float16.js';
 import { loadCausalLM } from '../src/load.js';
 import { readSafetensorsFolder, writeSafetensorsFolder } from '../src/safetensors.js';
-import { trainStep } from '../src/train.js';
+import { trainCausalLM, trainStep } from '../src/train.js';
 import {
   type Expected,
   FIXTURES,
@@ -174,5 +174,43 @@ describe('misfit checkpoints are refused', () => {
     await expect(loadCausalLM(dir, { backend: 'current' })).rejects.toThrow(
       /model_type: "bert" is not supported; supported model types: gpt2, llama, qwen2, mistral/,
     );
+  });
+});
+
+describe('a Hugging Face checkpoint loads, generates, trains and saves', () => {
+  it.each(['qwen2-tiny', 'gpt2-tiny'])('%s', async (name) => {
+    const model = await loadCausalLM(join(FIXTURES, name), { backend: 'wasm' });
+    expect(tf.getBackend()).toBe('wasm');
+    const prompts = [
+      [1, 2, 3],
+      [4, 5],
+    ];
+    const gen = await model.generate(prompts, {
+      maxNewTokens: 6,
+      doSample: true,
+      seed: 2,
+      eosTokenId: [],
+    });
+    expect(gen.tokens.map((t) => t.length)).toEqual([6, 6]);
+    const stream = Array.from({ length: 300 }, (_, i) => (i * 5) % 11);
+    const before = model.tokenLogProbs([stream.slice(0, 12)]);
+    const res = trainCausalLM(
+      model,
+      { train: stream },
+      { steps: 12, batchSize: 4, contextLength: 10, learningRate: 1e-2, warmupSteps: 2 },
+    );
+    const after = model.tokenLogProbs([stream.slice(0, 12)]);
+    expect(after.sum().dataSync()[0]!).toBeGreaterThan(before.sum().dataSync()[0]! + 1);
+    expect(res.losses.at(-1)!).toBeLessThan(res.losses[0]!);
+    const dir = join(tmp, `${name}-trained`);
+    await model.save(dir);
+    const back = await loadCausalLM(dir, { backend: 'current' });
+    const reloaded = back.readParams();
+    for (const [k, p] of model.readParams()) {
+      expect(bitsEqual(reloaded.get(k)!.data, p.data), k).toBe(true);
+    }
+    tf.dispose([before, after]);
+    back.dispose();
+    model.dispose();
   });
 });
