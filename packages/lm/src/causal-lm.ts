@@ -72,16 +72,22 @@ export class CausalLM {
   constructor(
     config: ModelConfig,
     params: ParamData,
-    options: { tokenizer?: Tokenizer; sourceDir?: string } = {},
+    options: {
+      tokenizer?: Tokenizer;
+      sourceDir?: string;
+      /** Delete each entry of `params` once copied to the backend (loading: less peak memory). */
+      consume?: boolean;
+    } = {},
   ) {
     this.config = config;
     this.tokenizer = options.tokenizer;
     this.sourceDir = options.sourceDir;
     this.params = new Map();
-    for (const [name, p] of params) {
+    for (const [name, p] of [...params]) {
       const t = tf.tensor(p.data, p.shape, 'float32');
       this.params.set(name, tf.variable(t, true));
       t.dispose(); // the variable keeps the data
+      if (options.consume) params.delete(name);
     }
     this.weights = {
       param: (name) => this.param(name),

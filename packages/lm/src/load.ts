@@ -63,5 +63,9 @@ export async function loadCausalLM(source: string, options: LoadOptions = {}): P
   logger.info(
     `loadCausalLM: ${config.modelType}, ${config.numLayers} layers, hidden ${config.hiddenSize}, from ${dir}`,
   );
-  return new CausalLM(config, params, { ...(tokenizer ? { tokenizer } : {}), sourceDir: dir });
+  return new CausalLM(config, params, {
+    ...(tokenizer ? { tokenizer } : {}),
+    sourceDir: dir,
+    consume: true,
+  });
 }
