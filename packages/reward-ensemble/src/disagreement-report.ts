@@ -15,17 +15,25 @@ function panels(report: DisagreementReport): readonly DisagreementGroup[] {
   return report.groups.length > 0 ? report.groups : [report.overall];
 }
 
-/** Histograms of the two variance distributions, one panel per group, the medians marked. */
+/**
+ * Histograms of the two variance distributions, one panel per group, the median marked. `scale`
+ * `auto` (default) bins on a log axis when every variance is positive (they span decades), else
+ * linearly.
+ */
 export function disagreementCharts(
   report: DisagreementReport,
-  options: { bins?: number } = {},
+  options: { bins?: number; scale?: 'auto' | 'log' | 'linear' } = {},
 ): DisagreementCharts {
   const groups = panels(report);
   const chart = (key: 'chosenVariance' | 'differenceVariance', title: string, xTitle: string) => {
     const summary =
       key === 'chosenVariance' ? 'chosenVarianceSummary' : 'differenceVarianceSummary';
+    const positive = groups.every((g) => g[key].every((v) => v > 0));
+    const scale =
+      (options.scale ?? 'auto') === 'auto' ? (positive ? 'log' : 'linear') : options.scale;
     return histogram({
       series: groups.map((g) => ({ name: `${g.name} (n=${g.pairs})`, values: g[key] })),
+      scale: scale as 'log' | 'linear',
       layout: groups.length > 1 ? 'facet' : 'overlay',
       columns: Math.min(groups.length, 4),
       bins: options.bins ?? 30,
