@@ -3,16 +3,7 @@
 
 import { checkOneOf, ValidationError } from '@va/core';
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  asSpec,
-  type Marker,
-  markerLayers,
-  markerRows,
-  SCHEMA,
-  seriesColors,
-  titleOf,
-} from './layers.js';
-import { chartConfig, DEFAULT_SIZE } from './theme.js';
+import { type Marker, markerLayers, markerRows, seriesChartSpec, seriesColors } from './layers.js';
 
 /** One distribution to draw. */
 export interface HistogramSeries {
@@ -244,24 +235,10 @@ export function histogram(options: HistogramOptions): TopLevelSpec {
     }
   }
   const layer = [bars, ...markerLayers('x')];
-  const size = {
-    width: options.width ?? DEFAULT_SIZE.width,
-    height: options.height ?? (facet ? 160 : DEFAULT_SIZE.height),
-  };
-  const base = {
-    $schema: SCHEMA,
-    title: titleOf(options.title, options.subtitle),
-    config: chartConfig(),
-    data: { values: rows },
-  };
-  if (facet) {
-    return asSpec({
-      ...base,
-      facet: { field: 'series', type: 'nominal', sort: names, title: null },
-      columns: options.columns ?? 1,
-      spec: { ...size, layer },
-      ...(options.independentY ? { resolve: { scale: { y: 'independent' } } } : {}),
-    });
-  }
-  return asSpec({ ...base, ...size, layer });
+  return seriesChartSpec(
+    options,
+    rows,
+    layer,
+    facet ? { names, independentY: options.independentY ?? false } : undefined,
+  );
 }

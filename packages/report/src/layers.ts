@@ -3,7 +3,7 @@
 
 import { checkNumber, ValidationError } from '@va/core';
 import type { TopLevelSpec } from 'vega-lite';
-import { MARKER_COLORS, paletteColor } from './theme.js';
+import { chartConfig, DEFAULT_SIZE, MARKER_COLORS, paletteColor } from './theme.js';
 
 /** The Vega-Lite schema the builders target. */
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -96,4 +96,51 @@ export function markerLayers(axis: 'x' | 'y'): Record<string, unknown>[] {
  */
 export function asSpec(spec: object): TopLevelSpec {
   return spec as unknown as TopLevelSpec;
+}
+
+/** Title, size and facet settings that series charts (histograms, line charts) share. */
+export interface PanelOptions {
+  readonly title?: string;
+  readonly subtitle?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly columns?: number;
+}
+
+/**
+ * The top-level spec of a chart drawn as `layer` over `rows`: one panel, or (when `facet` is given)
+ * one panel per series in `facet.names` order, stacked in `columns` columns.
+ */
+export function seriesChartSpec(
+  options: PanelOptions,
+  rows: readonly object[],
+  layer: readonly object[],
+  facet?: { readonly names: readonly string[]; readonly independentY: boolean },
+): TopLevelSpec {
+  const size = {
+    width: options.width ?? DEFAULT_SIZE.width,
+    height: options.height ?? (facet ? 160 : DEFAULT_SIZE.height),
+  };
+  const base = {
+    $schema: SCHEMA,
+    title: titleOf(options.title, options.subtitle),
+    config: chartConfig(),
+    data: { values: rows },
+  };
+  if (!facet) return asSpec({ ...base, ...size, layer });
+  return asSpec({
+    ...base,
+    facet: { field: 'series', type: 'nominal', sort: facet.names, title: null },
+    columns: options.columns ?? 1,
+    spec: { ...size, layer },
+    ...(facet.independentY ? { resolve: { scale: { y: 'independent' } } } : {}),
+  });
+}
+
+/** Checks a chart's `options.series` is a non-empty array, naming `shape` in the error. */
+export function checkSeriesList<T>(where: string, series: unknown, shape: string): readonly T[] {
+  if (!Array.isArray(series) || series.length === 0) {
+    throw new ValidationError(where, 'options.series', `a non-empty array of ${shape}`, series);
+  }
+  return series as T[];
 }

@@ -4,15 +4,13 @@
 import { checkOneOf, ValidationError } from '@va/core';
 import type { TopLevelSpec } from 'vega-lite';
 import {
-  asSpec,
+  checkSeriesList,
   type Marker,
   markerLayers,
   markerRows,
-  SCHEMA,
+  seriesChartSpec,
   seriesColors,
-  titleOf,
 } from './layers.js';
-import { chartConfig, DEFAULT_SIZE } from './theme.js';
 
 /** One line: `y[i]` at `x[i]`; `lower`/`upper` (same length) draw a shaded band. */
 export interface LineSeries {
@@ -67,15 +65,7 @@ function column(where: string, name: string, values: unknown, length?: number): 
  */
 export function lineChart(options: LineChartOptions): TopLevelSpec {
   const where = 'lineChart';
-  const series = options?.series;
-  if (!Array.isArray(series) || series.length === 0) {
-    throw new ValidationError(
-      where,
-      'options.series',
-      'a non-empty array of { name, x, y }',
-      series,
-    );
-  }
+  const series = checkSeriesList<LineSeries>(where, options?.series, '{ name, x, y }');
   const layout = checkOneOf(where, 'options.layout', options.layout ?? 'overlay', [
     'overlay',
     'facet',
@@ -144,24 +134,5 @@ export function lineChart(options: LineChartOptions): TopLevelSpec {
     },
   });
   layer.push(...markerLayers('y'));
-  const size = {
-    width: options.width ?? DEFAULT_SIZE.width,
-    height: options.height ?? (facet ? 160 : DEFAULT_SIZE.height),
-  };
-  const base = {
-    $schema: SCHEMA,
-    title: titleOf(options.title, options.subtitle),
-    config: chartConfig(),
-    data: { values: rows },
-  };
-  if (facet) {
-    return asSpec({
-      ...base,
-      facet: { field: 'series', type: 'nominal', sort: names, title: null },
-      columns: options.columns ?? 1,
-      spec: { ...size, layer },
-      resolve: { scale: { y: 'independent' } },
-    });
-  }
-  return asSpec({ ...base, ...size, layer });
+  return seriesChartSpec(options, rows, layer, facet ? { names, independentY: true } : undefined);
 }

@@ -3,7 +3,7 @@
 
 import { ValidationError } from '@va/core';
 import type { TopLevelSpec } from 'vega-lite';
-import { asSpec, SCHEMA, seriesColors, titleOf } from './layers.js';
+import { asSpec, checkSeriesList, SCHEMA, seriesColors, titleOf } from './layers.js';
 import { chartConfig, DEFAULT_SIZE } from './theme.js';
 
 /** One set of points `(x[i], y[i])`. */
@@ -43,15 +43,7 @@ export interface ScatterChartOptions {
  */
 export function scatterChart(options: ScatterChartOptions): TopLevelSpec {
   const where = 'scatterChart';
-  const series = options?.series;
-  if (!Array.isArray(series) || series.length === 0) {
-    throw new ValidationError(
-      where,
-      'options.series',
-      'a non-empty array of { name, x, y }',
-      series,
-    );
-  }
+  const series = checkSeriesList<ScatterSeries>(where, options?.series, '{ name, x, y }');
   const maxPoints = options.maxPoints ?? 5000;
   if (!Number.isInteger(maxPoints) || maxPoints < 1) {
     throw new ValidationError(where, 'options.maxPoints', 'a positive integer', maxPoints);

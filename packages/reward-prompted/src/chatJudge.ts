@@ -16,9 +16,8 @@ import { IntervalParseError, parseInterval } from './parseInterval.js';
 import {
   buildJudgeMessages,
   type ChatMessage,
-  type JudgePromptConfig,
+  JudgePromptConfig,
   PROMPT_VERSION,
-  QUALITY_RUBRIC,
   reaskPrompt,
 } from './prompt.js';
 
@@ -29,13 +28,7 @@ export interface ChatJudgeConfig extends JudgePromptConfig {
 }
 
 export const ChatJudgeConfig = defineConfig<ChatJudgeConfig>('ChatJudgeConfig', {
-  scaleLow: { default: 0, doc: 'lowest score of the scale' },
-  scaleHigh: { default: 100, doc: 'highest score of the scale (> scaleLow)' },
-  rubric: {
-    default: QUALITY_RUBRIC,
-    doc: 'the criteria the judge scores against',
-    check: (v) => (v.trim() ? undefined : 'must be a non-empty text'),
-  },
+  ...JudgePromptConfig.schema,
   maxReasks: { default: 2, doc: 're-asks after an unusable answer', check: is.nonNegativeInteger },
 });
 
