@@ -3,6 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { type ConfigSpec, defineConfig, is, ValidationError } from '@va/core';
+import { adamwUpdate } from './adamw-update.js';
 
 /** AdamW's hyper-parameters (torch's defaults). */
 export interface AdamWSettings {
@@ -136,22 +137,12 @@ export class AdamW {
   }
 
   private hostUpdate(i: number, grad: tf.Tensor, lr: number, scale: number): void {
-    const { beta1, beta2, epsilon, weightDecay } = this.settings;
-    const bc1 = 1 - beta1 ** this.t;
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.t);
     const p = this.variables[i]!;
-    const g = grad.dataSync() as Float32Array;
     const w = (p.dataSync() as Float32Array).slice();
-    const m = this.hostM[i]!;
-    const v = this.hostV[i]!;
-    const keep = this.decay[i] && weightDecay > 0 ? 1 - lr * weightDecay : 1;
-    const stepSize = lr / bc1;
-    for (let j = 0; j < w.length; j++) {
-      const gj = g[j]! * scale;
-      m[j] = beta1 * m[j]! + (1 - beta1) * gj;
-      v[j] = beta2 * v[j]! + (1 - beta2) * gj * gj;
-      w[j] = w[j]! * keep - (stepSize * m[j]!) / (Math.sqrt(v[j]!) / bc2Sqrt + epsilon);
-    }
+    adamwUpdate(w, grad.dataSync(), this.hostM[i]!, this.hostV[i]!, this.t, lr, this.settings, {
+      decay: this.decay[i]!,
+      gradScale: scale,
+    });
     const t = tf.tensor(w, p.shape, 'float32');
     p.assign(t);
     t.dispose();

@@ -7,6 +7,12 @@ export {
   type ScheduleSettings,
 } from './adamw.js';
 export {
+  type AdamWHyperparameters,
+  type AdamWUpdateOptions,
+  adamwUpdate,
+  type FloatArray,
+} from './adamw-update.js';
+export {
   BACKENDS,
   type BackendChoice,
   type BackendName,

@@ -12,7 +12,8 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { AdamW, type LearningRateSchedule, scheduledLearningRate } from './adamw.js';
+import { adamwUpdate } from '@va/lm/optim';
+import { type LearningRateSchedule, scheduledLearningRate } from './adamw.js';
 import type { FeatureMatrix } from './backbone.js';
 import { bradleyTerryLoss, pairAccuracy } from './bradley-terry.js';
 import { type EnsembleHeads, initEnsembleHeads, memberSeed } from './ensemble-heads.js';
@@ -301,7 +302,9 @@ export function trainHeads(
       ),
       perm: [] as number[],
       pos: 0,
-      adam: new AdamW(dim, cfg),
+      // The member's own AdamW moments: no state is shared, so members never influence each other.
+      m: new Float64Array(dim),
+      v: new Float64Array(dim),
       active: true,
       steps: 0,
       bestLoss: Number.POSITIVE_INFINITY,
@@ -421,8 +424,8 @@ export function trainHeads(
         if (norm > cfg.maxGradNorm)
           for (let i = 0; i < dim; i++) grad[i] = (grad[i]! * cfg.maxGradNorm) / norm;
       }
-      st.adam.step(W, grad, lr, j, K);
       st.steps++;
+      adamwUpdate(W, grad, st.m, st.v, st.steps, lr, cfg, { offset: j, stride: K });
       st.trainLoss += loss;
       st.trainCount++;
       stepLoss += loss;

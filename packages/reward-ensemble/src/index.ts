@@ -1,6 +1,4 @@
 export {
-  AdamW,
-  type AdamWOptions,
   type LearningRateSchedule,
   scheduledLearningRate,
 } from './adamw.js';

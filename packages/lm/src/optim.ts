@@ -1,0 +1,9 @@
+// `@va/lm/optim`: the optimizer pieces that need no tfjs (plain-array AdamW), for packages that
+// train small float64 heads without loading TensorFlow.js. `@va/lm` re-exports them too.
+
+export {
+  type AdamWHyperparameters,
+  type AdamWUpdateOptions,
+  adamwUpdate,
+  type FloatArray,
+} from './adamw-update.js';
