@@ -1,5 +1,5 @@
-// AdamW (Loshchilov & Hutter 2019, decoupled weight decay) exactly as torch.optim.AdamW steps, global
-// gradient-norm clipping as torch.nn.utils.clip_grad_norm_, and warmup + cosine/linear schedules.
+// AdamW (Loshchilov & Hutter 2019, decoupled weight decay) exactly as torch.optim.AdamW steps, and
+// global gradient-norm clipping as torch.nn.utils.clip_grad_norm_.
 
 import * as tf from '@tensorflow/tfjs';
 import { type ConfigSpec, defineConfig, is, ValidationError } from '@va/core';
@@ -177,23 +177,4 @@ export function globalNorm(grads: readonly tf.Tensor[]): number {
 /** torch's clipping factor: min(1, maxNorm / (norm + 1e-6)). */
 export function clipFactor(norm: number, maxNorm: number): number {
   return Math.min(1, maxNorm / (norm + 1e-6));
-}
-
-/** Learning-rate schedule: linear warmup from 0, then cosine or linear decay to `minLearningRate`. */
-export interface ScheduleSettings {
-  learningRate: number;
-  minLearningRate: number;
-  warmupSteps: number;
-  totalSteps: number;
-  schedule: 'cosine' | 'linear' | 'constant';
-}
-
-/** The learning rate at `step` (0-based), nanoGPT's get_lr. */
-export function learningRateAt(step: number, s: ScheduleSettings): number {
-  if (step < s.warmupSteps) return (s.learningRate * (step + 1)) / s.warmupSteps;
-  if (s.schedule === 'constant') return s.learningRate;
-  const span = Math.max(1, s.totalSteps - s.warmupSteps);
-  const progress = Math.min(1, (step - s.warmupSteps) / span);
-  const shape = s.schedule === 'cosine' ? 0.5 * (1 + Math.cos(Math.PI * progress)) : 1 - progress;
-  return s.minLearningRate + shape * (s.learningRate - s.minLearningRate);
 }

@@ -3,8 +3,6 @@ export {
   AdamWConfig,
   type AdamWSettings,
   clipGradNorm,
-  learningRateAt,
-  type ScheduleSettings,
 } from './adamw.js';
 export {
   type AdamWHyperparameters,
@@ -60,6 +58,11 @@ export {
   PAPER_GENERATION,
 } from './generate.js';
 export { KVCache } from './kv-cache.js';
+export {
+  type LearningRateSchedule,
+  learningRateAt,
+  type ScheduleSettings,
+} from './learning-rate.js';
 export { type LoadOptions, loadCausalLM } from './load.js';
 export {
   type ContinuationLogProbs,

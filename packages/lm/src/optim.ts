@@ -1,5 +1,6 @@
-// `@va/lm/optim`: the optimizer pieces that need no tfjs (plain-array AdamW), for packages that
-// train small float64 heads without loading TensorFlow.js. `@va/lm` re-exports them too.
+// `@va/lm/optim`: the optimizer pieces that need no tfjs (plain-array AdamW, learning-rate
+// schedules), for packages that train small float64 heads without loading TensorFlow.js. `@va/lm`
+// re-exports them too.
 
 export {
   type AdamWHyperparameters,
@@ -7,3 +8,8 @@ export {
   adamwUpdate,
   type FloatArray,
 } from './adamw-update.js';
+export {
+  type LearningRateSchedule,
+  learningRateAt,
+  type ScheduleSettings,
+} from './learning-rate.js';

@@ -1,5 +1,6 @@
 // Next-token training (nanoGPT's train.py loop): random windows of a token stream, mean cross-entropy,
-// AdamW with decoupled weight decay, warmup + cosine schedule, global gradient clipping.
+// AdamW with decoupled weight decay, warmup + cosine schedule (Hugging Face's), global gradient
+// clipping.
 
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -13,8 +14,9 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { AdamW, clipFactor, globalNorm, learningRateAt } from './adamw.js';
+import { AdamW, clipFactor, globalNorm } from './adamw.js';
 import type { CausalLM } from './causal-lm.js';
+import { type LearningRateSchedule, learningRateAt } from './learning-rate.js';
 
 /** Settings of {@link trainCausalLM}. */
 export interface TrainSettings {
@@ -28,9 +30,10 @@ export interface TrainSettings {
   learningRate: number;
   /** Learning rate at the end of the decay. */
   minLearningRate: number;
-  /** Steps of linear warmup from 0. */
+  /** Steps of linear warmup from 0 (Hugging Face's convention: step 0 runs at rate 0). */
   warmupSteps: number;
-  schedule: 'cosine' | 'linear' | 'constant';
+  /** Decay after warmup (see `learningRateAt`). */
+  schedule: LearningRateSchedule;
   /** AdamW's decoupled weight decay (matrices and embeddings only). */
   weightDecay: number;
   beta1: number;

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Logger } from '@va/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AdamW, clipGradNorm, learningRateAt } from '../src/adamw.js';
+import { AdamW, clipGradNorm } from '../src/adamw.js';
 import { createCausalLM } from '../src/causal-lm.js';
+import { learningRateAt } from '../src/learning-rate.js';
 import { languageModelLoss, trainCausalLM, trainStep } from '../src/train.js';
 import { FIXTURES, maxAbsDiff, TINY_GPT2, TINY_QWEN2, useBackend } from './helpers.js';
 
@@ -55,7 +56,21 @@ describe('AdamW and clipping (torch.optim.AdamW, clip_grad_norm_)', () => {
     tf.dispose([...grads, ...clipped]);
   });
 
-  it('warmup then cosine decay (nanoGPT get_lr)', () => {
+  it("follows Hugging Face's schedules: warmup from 0, cosine or linear decay", () => {
+    // get_cosine_schedule_with_warmup / get_linear_schedule_with_warmup, by hand.
+    const hf = { learningRate: 1, warmupSteps: 2, totalSteps: 10, schedule: 'cosine' as const };
+    expect(learningRateAt(0, hf)).toBe(0);
+    expect(learningRateAt(1, hf)).toBe(0.5);
+    expect(learningRateAt(2, hf)).toBe(1);
+    expect(learningRateAt(6, hf)).toBeCloseTo(0.5, 15);
+    expect(learningRateAt(4, hf)).toBeCloseTo(0.5 * (1 + Math.SQRT1_2), 15);
+    expect(learningRateAt(10, hf)).toBe(0);
+    expect(learningRateAt(6, { ...hf, schedule: 'linear' })).toBeCloseTo(0.5, 15);
+    expect(learningRateAt(9, { ...hf, schedule: 'linear' })).toBeCloseTo(0.125, 15);
+    expect(learningRateAt(9, { ...hf, learningRate: 0.3, schedule: 'constant' })).toBe(0.3);
+  });
+
+  it('decays to the minimum learning rate (get_cosine_with_min_lr_schedule_with_warmup)', () => {
     const s = {
       learningRate: 1,
       minLearningRate: 0.1,
@@ -63,11 +78,13 @@ describe('AdamW and clipping (torch.optim.AdamW, clip_grad_norm_)', () => {
       totalSteps: 110,
       schedule: 'cosine' as const,
     };
-    expect(learningRateAt(0, s)).toBeCloseTo(0.1);
-    expect(learningRateAt(9, s)).toBeCloseTo(1);
-    expect(learningRateAt(60, s)).toBeCloseTo(0.55);
-    expect(learningRateAt(110, s)).toBeCloseTo(0.1);
-    expect(learningRateAt(60, { ...s, schedule: 'linear' })).toBeCloseTo(0.55);
+    expect(learningRateAt(0, s)).toBe(0);
+    expect(learningRateAt(5, s)).toBe(0.5);
+    expect(learningRateAt(10, s)).toBe(1);
+    expect(learningRateAt(60, s)).toBeCloseTo(0.55, 15);
+    expect(learningRateAt(110, s)).toBeCloseTo(0.1, 15);
+    expect(learningRateAt(200, s)).toBeCloseTo(0.1, 15);
+    expect(learningRateAt(60, { ...s, schedule: 'linear' })).toBeCloseTo(0.55, 15);
     expect(learningRateAt(60, { ...s, schedule: 'constant' })).toBe(1);
   });
 });

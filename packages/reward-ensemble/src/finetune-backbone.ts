@@ -13,7 +13,7 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { type LearningRateSchedule, scheduledLearningRate } from './adamw.js';
+import { type LearningRateSchedule, learningRateAt } from '@va/lm/optim';
 import { type EnsembleHeads, initEnsembleHeads } from './ensemble-heads.js';
 import type { LmBackbone } from './lm-backbone.js';
 import type { PreferencePair } from './preference-record.js';
@@ -159,13 +159,7 @@ export async function finetuneLmBackbone(
       pos = pos + cfg.batchSize >= pairs.length ? 0 : pos + cfg.batchSize;
       const c = await backbone.encode(idx.map((i) => chosen[i]!));
       const r = await backbone.encode(idx.map((i) => rejected[i]!));
-      const lr = scheduledLearningRate(
-        cfg.schedule,
-        cfg.learningRate,
-        step,
-        totalSteps,
-        warmupSteps,
-      );
+      const lr = learningRateAt(step, { ...cfg, warmupSteps, totalSteps });
       const { value, grads } = tf.variableGrads(() => {
         const margin = tf.sub(
           tf.matMul(backbone.pooledFeatures(c, true), head),

@@ -12,8 +12,7 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { adamwUpdate } from '@va/lm/optim';
-import { type LearningRateSchedule, scheduledLearningRate } from './adamw.js';
+import { adamwUpdate, type LearningRateSchedule, learningRateAt } from '@va/lm/optim';
 import type { FeatureMatrix } from './backbone.js';
 import { bradleyTerryLoss, pairAccuracy } from './bradley-terry.js';
 import { type EnsembleHeads, initEnsembleHeads, memberSeed } from './ensemble-heads.js';
@@ -403,7 +402,7 @@ export function trainHeads(
   for (let step = 0; step < totalSteps; step++) {
     options.signal?.throwIfAborted();
     if (!memberState.some((s) => s.active)) break;
-    const lr = scheduledLearningRate(cfg.schedule, cfg.learningRate, step, totalSteps, warmupSteps);
+    const lr = learningRateAt(step, { ...cfg, warmupSteps, totalSteps });
     let stepLoss = 0;
     memberState.forEach((st, j) => {
       if (!st.active) return;

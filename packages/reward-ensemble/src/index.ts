@@ -1,8 +1,4 @@
 export {
-  type LearningRateSchedule,
-  scheduledLearningRate,
-} from './adamw.js';
-export {
   type Backbone,
   type BackboneSpec,
   concatFeatures,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { scheduledLearningRate } from '../src/adamw.js';
 import { bradleyTerryLoss, pairAccuracy, sigmoid, softplus } from '../src/bradley-terry.js';
 
 describe('bradleyTerryLoss', () => {
@@ -58,16 +57,5 @@ describe('bradleyTerryLoss', () => {
 
   it('counts ties as wrong, as RewardBench does', () => {
     expect(pairAccuracy([1, 0, -1, 2])).toBe(0.5);
-  });
-});
-
-describe('scheduledLearningRate', () => {
-  it('follows the Hugging Face cosine schedule with warmup', () => {
-    expect(scheduledLearningRate('cosine', 1, 0, 10, 2)).toBe(0);
-    expect(scheduledLearningRate('cosine', 1, 1, 10, 2)).toBe(0.5);
-    expect(scheduledLearningRate('cosine', 1, 2, 10, 2)).toBe(1);
-    expect(scheduledLearningRate('cosine', 1, 6, 10, 2)).toBeCloseTo(0.5, 15);
-    expect(scheduledLearningRate('linear', 1, 6, 10, 2)).toBeCloseTo(0.5, 15);
-    expect(scheduledLearningRate('constant', 0.3, 9, 10, 2)).toBe(0.3);
   });
 });
