@@ -2,18 +2,15 @@
 // operations: the host-side update of `AdamW` and the update of reward-ensemble's linear heads.
 
 import { ValidationError } from '@va/core';
+import type { OptimizerSettings } from './optimizer-config.js';
 
 /** A parameter or moment vector: float32 (model weights) or float64 (exact small heads). */
 export type FloatArray = Float32Array | Float64Array;
 
 /** The hyper-parameters one AdamW step reads. */
-export interface AdamWHyperparameters {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  /** Decoupled decay: a decayed step first multiplies the weights by (1 - lr * weightDecay). */
-  readonly weightDecay: number;
-}
+export type AdamWHyperparameters = Readonly<
+  Pick<OptimizerSettings, 'beta1' | 'beta2' | 'epsilon' | 'weightDecay'>
+>;
 
 /** Options of {@link adamwUpdate}. */
 export interface AdamWUpdateOptions {

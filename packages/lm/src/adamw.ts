@@ -4,15 +4,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConfigSpec, defineConfig, is, ValidationError } from '@va/core';
 import { adamwUpdate } from './adamw-update.js';
+import { type OptimizerSettings, optimizerFields } from './optimizer-config.js';
 
-/** AdamW's hyper-parameters (torch's defaults). */
-export interface AdamWSettings {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  /** Decoupled decay: each step multiplies decayed weights by (1 - lr * weightDecay). */
-  weightDecay: number;
+/** AdamW's hyper-parameters (torch's defaults) and where its moments live. */
+export interface AdamWSettings
+  extends Pick<OptimizerSettings, 'learningRate' | 'beta1' | 'beta2' | 'epsilon' | 'weightDecay'> {
   /**
    * Where the moment estimates live: `'backend'` (tensors), `'host'` (Float32Arrays, updated in
    * JavaScript: wasm's heap is capped at 4 GB, and a 124M-parameter model with its gradients and
@@ -21,24 +17,14 @@ export interface AdamWSettings {
   stateOn: 'auto' | 'backend' | 'host';
 }
 
+const { learningRate, beta1, beta2, epsilon, weightDecay } = optimizerFields;
+
 export const AdamWConfig: ConfigSpec<AdamWSettings> = defineConfig<AdamWSettings>('AdamWConfig', {
-  learningRate: {
-    default: 1e-3,
-    doc: 'step size (a schedule may override it per step)',
-    check: is.positive,
-  },
-  beta1: {
-    default: 0.9,
-    doc: 'decay of the first-moment average',
-    check: (v) => (v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
-  },
-  beta2: {
-    default: 0.999,
-    doc: 'decay of the second-moment average',
-    check: (v) => (v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
-  },
-  epsilon: { default: 1e-8, doc: 'added to the denominator', check: is.positive },
-  weightDecay: { default: 0.01, doc: 'decoupled weight decay', check: is.nonNegative },
+  learningRate: { ...learningRate, doc: 'step size (a schedule may override it per step)' },
+  beta1,
+  beta2,
+  epsilon,
+  weightDecay,
   stateOn: {
     default: 'auto',
     doc: "where the moments live: 'backend', 'host' (JavaScript), 'auto' (host on wasm)",

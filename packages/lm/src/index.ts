@@ -73,6 +73,10 @@ export {
 export { LoraAdapter, LoraConfig, type LoraOptions, type LoraSettings } from './lora.js';
 export { padLeft, positionsFromMask } from './mask.js';
 export {
+  type OptimizerSettings,
+  optimizerFields,
+} from './optimizer-config.js';
+export {
   iterateSafetensorsFolder,
   type ParsedSafetensors,
   parseSafetensors,

@@ -1,6 +1,6 @@
 // `@va/lm/optim`: the optimizer pieces that need no tfjs (plain-array AdamW, learning-rate
-// schedules), for packages that train small float64 heads without loading TensorFlow.js. `@va/lm`
-// re-exports them too.
+// schedules, the shared optimizer config keys), for packages that train small float64 heads without
+// loading TensorFlow.js. `@va/lm` re-exports them too.
 
 export {
   type AdamWHyperparameters,
@@ -13,3 +13,7 @@ export {
   learningRateAt,
   type ScheduleSettings,
 } from './learning-rate.js';
+export {
+  type OptimizerSettings,
+  optimizerFields,
+} from './optimizer-config.js';

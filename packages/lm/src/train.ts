@@ -16,35 +16,19 @@ import {
 } from '@va/core';
 import { AdamW, clipFactor, globalNorm } from './adamw.js';
 import type { CausalLM } from './causal-lm.js';
-import { type LearningRateSchedule, learningRateAt } from './learning-rate.js';
+import { learningRateAt } from './learning-rate.js';
+import { type OptimizerSettings, optimizerFields } from './optimizer-config.js';
 
-/** Settings of {@link trainCausalLM}. */
-export interface TrainSettings {
+/** Settings of {@link trainCausalLM}: the shared optimizer keys and these. */
+export interface TrainSettings extends OptimizerSettings {
   /** Optimizer steps. */
   steps: number;
   /** Windows per step. */
   batchSize: number;
   /** Tokens per window (each window predicts this many next tokens). */
   contextLength: number;
-  /** Peak learning rate (after warmup). */
-  learningRate: number;
-  /** Learning rate at the end of the decay. */
-  minLearningRate: number;
   /** Steps of linear warmup from 0 (Hugging Face's convention: step 0 runs at rate 0). */
   warmupSteps: number;
-  /** Decay after warmup (see `learningRateAt`). */
-  schedule: LearningRateSchedule;
-  /** AdamW's decoupled weight decay (matrices and embeddings only). */
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  /** Clip the global gradient norm to this; 0 turns clipping off. */
-  maxGradNorm: number;
-  /** Seeds the window sampling. */
-  seed: number;
-  /** Log metrics every this many steps. */
-  logEvery: number;
   /** Evaluate on the validation stream every this many steps (0: only at the end). */
   evalEvery: number;
   /** Windows per evaluation. */
@@ -56,37 +40,16 @@ export const TrainConfig: ConfigSpec<TrainSettings> = defineConfig<TrainSettings
   steps: { default: 1000, doc: 'optimizer steps', check: is.positiveInteger },
   batchSize: { default: 16, doc: 'windows per step', check: is.positiveInteger },
   contextLength: { default: 64, doc: 'tokens per window', check: is.positiveInteger },
-  learningRate: { default: 1e-3, doc: 'peak learning rate', check: is.positive },
-  minLearningRate: {
-    default: 1e-4,
-    doc: 'learning rate at the end of the decay',
-    check: is.nonNegative,
-  },
+  ...optimizerFields,
+  minLearningRate: { ...optimizerFields.minLearningRate, default: 1e-4 },
   warmupSteps: { default: 100, doc: 'steps of linear warmup', check: is.nonNegativeInteger },
-  schedule: {
-    default: 'cosine',
-    doc: 'decay after warmup',
-    check: is.oneOf('cosine', 'linear', 'constant'),
+  weightDecay: {
+    ...optimizerFields.weightDecay,
+    default: 0.1,
+    doc: 'AdamW decoupled weight decay (matrices and embeddings only)',
   },
-  weightDecay: { default: 0.1, doc: 'AdamW decoupled weight decay', check: is.nonNegative },
-  beta1: {
-    default: 0.9,
-    doc: 'AdamW beta1',
-    check: (v) => (v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
-  },
-  beta2: {
-    default: 0.95,
-    doc: 'AdamW beta2',
-    check: (v) => (v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
-  },
-  epsilon: { default: 1e-8, doc: 'AdamW epsilon', check: is.positive },
-  maxGradNorm: {
-    default: 1,
-    doc: 'global gradient-norm clip; 0 turns it off',
-    check: is.nonNegative,
-  },
-  seed: { default: 0, doc: 'seeds the window sampling', check: is.nonNegativeInteger },
-  logEvery: { default: 10, doc: 'log metrics every this many steps', check: is.positiveInteger },
+  beta2: { ...optimizerFields.beta2, default: 0.95 },
+  seed: { ...optimizerFields.seed, doc: 'seeds the window sampling' },
   evalEvery: {
     default: 0,
     doc: 'evaluate every this many steps (0: at the end)',

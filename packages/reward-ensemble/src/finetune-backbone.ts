@@ -13,26 +13,22 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { type LearningRateSchedule, learningRateAt } from '@va/lm/optim';
+import { learningRateAt, type OptimizerSettings, optimizerFields } from '@va/lm/optim';
 import { type EnsembleHeads, initEnsembleHeads } from './ensemble-heads.js';
+import { paperOptimizerFields } from './head-trainer.js';
 import type { LmBackbone } from './lm-backbone.js';
 import type { PreferencePair } from './preference-record.js';
 import { pairTexts } from './reward-ensemble.js';
 
-/** Hyper-parameters of {@link finetuneLmBackbone}; defaults from the paper's Table 6. */
-export interface BackboneFinetuneConfig {
-  readonly seed: number;
+/**
+ * Hyper-parameters of {@link finetuneLmBackbone}, defaults from the paper's Table 6: `@va/lm`'s
+ * optimizer keys (learningRate, minLearningRate, schedule, weightDecay, beta1, beta2, epsilon,
+ * maxGradNorm, seed, logEvery) and these.
+ */
+export interface BackboneFinetuneConfig extends Readonly<OptimizerSettings> {
   /** Pairs per step. The paper: 32 (effective). */
   readonly batchSize: number;
-  /** The paper: 1e-5 (for Gemma-2b-it). */
-  readonly learningRate: number;
-  /** The paper: 0.001. */
-  readonly weightDecay: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  /** The paper: cosine. */
-  readonly schedule: LearningRateSchedule;
+  /** Share of the steps spent warming up linearly from 0. */
   readonly warmupRatio: number;
   /** Passes over the pairs. The paper: 1 (then stopped early). */
   readonly epochs: number;
@@ -43,37 +39,21 @@ export interface BackboneFinetuneConfig {
   readonly stopAtLoss: number;
   /** Steps in the moving average that `stopAtLoss` watches. */
   readonly lossWindow: number;
-  /** Global gradient-norm clip over backbone and head (Hugging Face Trainer's default 1; 0: off). */
-  readonly maxGradNorm: number;
   /** Standard deviation of the head's initial weights, times 1/sqrt(dim). */
   readonly initScale: number;
-  readonly logEvery: number;
 }
 
 export const BackboneFinetuneConfig = defineConfig<BackboneFinetuneConfig>(
   'BackboneFinetuneConfig',
   {
-    seed: { default: 0, doc: 'seed of the head and the data order', check: is.nonNegativeInteger },
+    ...paperOptimizerFields,
+    seed: { ...optimizerFields.seed, doc: 'seed of the head and the data order' },
     batchSize: { default: 32, doc: 'pairs per step (the paper: 32)', check: is.positiveInteger },
     learningRate: {
+      ...optimizerFields.learningRate,
       default: 1e-5,
-      doc: 'peak learning rate (the paper: 1e-5)',
-      check: is.positive,
+      doc: 'peak learning rate (the paper: 1e-5, for Gemma-2b-it)',
     },
-    weightDecay: {
-      default: 0.001,
-      doc: 'AdamW weight decay (the paper: 0.001)',
-      check: is.nonNegative,
-    },
-    beta1: { default: 0.9, doc: 'AdamW beta1', check: is.openUnit },
-    beta2: { default: 0.999, doc: 'AdamW beta2', check: is.openUnit },
-    epsilon: { default: 1e-8, doc: 'AdamW epsilon', check: is.positive },
-    schedule: {
-      default: 'cosine',
-      doc: 'learning-rate schedule (the paper: cosine)',
-      check: is.oneOf('cosine', 'linear', 'constant'),
-    },
-    warmupRatio: { default: 0, doc: 'share of steps warming up', check: is.probability },
     epochs: { default: 1, doc: 'passes over the pairs (the paper: 1)', check: is.positive },
     stopAtLoss: {
       default: 0,
@@ -81,9 +61,8 @@ export const BackboneFinetuneConfig = defineConfig<BackboneFinetuneConfig>(
       check: is.nonNegative,
     },
     lossWindow: { default: 20, doc: 'steps in the loss moving average', check: is.positiveInteger },
-    maxGradNorm: { default: 1, doc: 'global gradient-norm clip (0: off)', check: is.nonNegative },
+    // maxGradNorm keeps the shared default 1, Hugging Face Trainer's, over backbone and head.
     initScale: { default: 1, doc: 'initial head sd times 1/sqrt(dim)', check: is.nonNegative },
-    logEvery: { default: 10, doc: 'log every N steps', check: is.positiveInteger },
   },
 );
 

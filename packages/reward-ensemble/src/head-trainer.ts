@@ -3,6 +3,7 @@
 // schedule, per-member validation accuracy and early stopping. Linear, in the order it runs.
 
 import {
+  type ConfigSchema,
   defineConfig,
   deriveSeed,
   is,
@@ -12,7 +13,7 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { adamwUpdate, type LearningRateSchedule, learningRateAt } from '@va/lm/optim';
+import { adamwUpdate, learningRateAt, type OptimizerSettings, optimizerFields } from '@va/lm/optim';
 import type { FeatureMatrix } from './backbone.js';
 import { bradleyTerryLoss, pairAccuracy } from './bradley-terry.js';
 import { type EnsembleHeads, initEnsembleHeads, memberSeed } from './ensemble-heads.js';
@@ -21,26 +22,31 @@ import { type EnsembleHeads, initEnsembleHeads, memberSeed } from './ensemble-he
 // Config
 // ---------------------------------------------------------------------------------------------
 
-/** Hyper-parameters of {@link trainHeads}. */
-export interface HeadTrainingConfig {
+/**
+ * `@va/lm`'s optimizer keys with the paper's settings (Tables 6 and 8: AdamW weight decay 0.001, a
+ * cosine schedule) and warmup as a share of the steps, as in both the heads' and the first stage's
+ * configs.
+ */
+export const paperOptimizerFields: ConfigSchema<OptimizerSettings & { warmupRatio: number }> = {
+  ...optimizerFields,
+  weightDecay: {
+    ...optimizerFields.weightDecay,
+    default: 0.001,
+    doc: 'AdamW weight decay (the paper: 0.001)',
+  },
+  schedule: { ...optimizerFields.schedule, doc: 'learning-rate schedule (the paper: cosine)' },
+  warmupRatio: { default: 0, doc: 'share of steps warming up', check: is.probability },
+};
+
+/**
+ * Hyper-parameters of {@link trainHeads}: `@va/lm`'s optimizer keys (learningRate, minLearningRate,
+ * schedule, weightDecay, beta1, beta2, epsilon, maxGradNorm, seed, logEvery) and these.
+ */
+export interface HeadTrainingConfig extends Readonly<OptimizerSettings> {
   /** Number of members (heads), when `members` is not given. The paper: 10. */
   readonly k: number;
-  /** Seed of the whole run; each member's initialisation, data order and resample derive from it. */
-  readonly seed: number;
   /** Pairs per step, per member. The paper: 32. */
   readonly batchSize: number;
-  /**
-   * Peak learning rate. The paper's 1e-5 is for the full model; a freshly initialised linear head
-   * on frozen features barely moves at that rate in 0.5 epoch, so heads default to 3e-3 for 8 epochs.
-   */
-  readonly learningRate: number;
-  /** Decoupled (AdamW) weight decay. The paper: 0.001. */
-  readonly weightDecay: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  /** Learning-rate schedule after warmup. The paper: cosine. */
-  readonly schedule: LearningRateSchedule;
   /** Share of the steps spent warming up linearly from 0. */
   readonly warmupRatio: number;
   /** Passes over the training pairs; fractions allowed. The paper: 0.5 (full model). */
@@ -63,33 +69,20 @@ export interface HeadTrainingConfig {
    * that would couple the members, and the paper's loss is additive so that they stay independent.
    */
   readonly maxGradNorm: number;
-  /** Log the training loss every this many steps. */
-  readonly logEvery: number;
 }
 
 export const HeadTrainingConfig = defineConfig<HeadTrainingConfig>('HeadTrainingConfig', {
   k: { default: 10, doc: 'number of members (the paper: 10)', check: is.positiveInteger },
-  seed: { default: 0, doc: 'seed of the run', check: is.nonNegativeInteger },
+  ...paperOptimizerFields,
+  seed: { ...optimizerFields.seed, doc: "seed of the run (each member's init, order, resample)" },
   batchSize: { default: 32, doc: 'pairs per step (the paper: 32)', check: is.positiveInteger },
+  // The paper's 1e-5 is for the full model: a freshly initialised linear head on frozen features
+  // barely moves at that rate in 0.5 epoch, so heads default to 3e-3 for 8 epochs.
   learningRate: {
+    ...optimizerFields.learningRate,
     default: 3e-3,
     doc: 'peak learning rate (the paper, full model: 1e-5; frozen-feature heads need ~1e-3 to 1e-2)',
-    check: is.positive,
   },
-  weightDecay: {
-    default: 0.001,
-    doc: 'AdamW weight decay (the paper: 0.001)',
-    check: is.nonNegative,
-  },
-  beta1: { default: 0.9, doc: 'AdamW beta1', check: is.openUnit },
-  beta2: { default: 0.999, doc: 'AdamW beta2', check: is.openUnit },
-  epsilon: { default: 1e-8, doc: 'AdamW epsilon', check: is.positive },
-  schedule: {
-    default: 'cosine',
-    doc: 'learning-rate schedule (the paper: cosine)',
-    check: is.oneOf('cosine', 'linear', 'constant'),
-  },
-  warmupRatio: { default: 0, doc: 'share of steps warming up', check: is.probability },
   epochs: {
     default: 8,
     doc: 'passes over the data, fractions allowed (the paper, full model: 0.5)',
@@ -113,11 +106,10 @@ export const HeadTrainingConfig = defineConfig<HeadTrainingConfig>('HeadTraining
   },
   initScale: { default: 1, doc: 'initial weight sd times 1/sqrt(dim)', check: is.nonNegative },
   maxGradNorm: {
+    ...optimizerFields.maxGradNorm,
     default: 0,
     doc: 'per-member gradient clipping norm (0: off)',
-    check: is.nonNegative,
   },
-  logEvery: { default: 10, doc: 'log the training loss every N steps', check: is.positiveInteger },
 });
 
 /** The paper's Table 8 settings (for full-model training; see {@link HeadTrainingConfig}). */

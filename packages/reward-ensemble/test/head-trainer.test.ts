@@ -116,6 +116,7 @@ describe('trainHeads', () => {
     const bad = { chosen: data.chosen, rejected: matrix([[1, 2]]) };
     expect(() => trainHeads(bad)).toThrow(/trainHeads: argument 'rejected'/);
     expect(() => trainHeads(data, { batchSize: 0 })).toThrow(/HeadTrainingConfig.batchSize/);
+    expect(() => trainHeads(data, { beta2: 1 })).toThrow(/HeadTrainingConfig.beta2: must be in/);
     expect(() => trainHeads(data, { lr: 1 } as never)).toThrow(/unknown key/);
     const heads = initEnsembleHeads(3, [0, 1], 0);
     expect(() => trainHeads(data, { k: 2 }, { initialHeads: heads })).toThrow(/initialHeads/);
