@@ -6,7 +6,6 @@ import type { CausalLM } from './causal-lm.js';
 import { KVCache } from './kv-cache.js';
 import { padLeft } from './mask.js';
 import { chooseToken } from './sampling.js';
-import type { Tokenizer } from './tokenizer.js';
 
 /** How to generate (Hugging Face's `GenerationConfig` names in camelCase). */
 export interface GenerationSettings {
@@ -165,7 +164,7 @@ function promptRows(
 
 /** The tokenizer's EOS id(s) (all of them when it lists several) and config.json's. */
 function defaultEos(model: CausalLM): number[] {
-  const tok = model.tokenizer as (Tokenizer & { eosTokenIds?: readonly number[] }) | undefined;
+  const tok = model.tokenizer;
   const fromTokenizer = tok?.eosTokenIds ?? (tok?.eosTokenId !== undefined ? [tok.eosTokenId] : []);
   return [...new Set([...fromTokenizer, ...model.config.eosTokenIds])];
 }

@@ -23,6 +23,10 @@ export interface Tokenizer {
   readonly eosTokenId: number | undefined;
   readonly bosTokenId: number | undefined;
   readonly padTokenId: number | undefined;
+  /** Every id that ends generation (several for some instruct models); absent: `eosTokenId`. */
+  readonly eosTokenIds?: readonly number[];
+  /** The Jinja chat template, when the tokenizer has one (`applyChatTemplate` needs it). */
+  readonly chatTemplate?: string;
   applyChatTemplate(
     messages: { role: string; content: string }[],
     options?: { addGenerationPrompt?: boolean },

@@ -165,6 +165,19 @@ describe.each([
     expect(byString.tokens[0]).toEqual(greedy.tokens[0]!.slice(0, 3));
   });
 
+  it("ends rows at any of the tokenizer's eosTokenIds by default", async () => {
+    const greedy = await model.generate([prompts[0]!], { maxNewTokens: 5, eosTokenId: [] });
+    const first = greedy.tokens[0]![0]!;
+    expect(first).not.toBe(49);
+    expect((await model.generate([prompts[0]!], { maxNewTokens: 5 })).tokens[0]!.length).toBe(5);
+    const tokenizer: Tokenizer = { ...charTokenizer, eosTokenIds: [49, first] };
+    const other = createCausalLM({ ...config, initializer_range: 0.5 }, { seed: 5, tokenizer });
+    const res = await other.generate([prompts[0]!], { maxNewTokens: 5 });
+    expect(res.tokens[0]).toEqual([first]);
+    expect(res.finishReasons).toEqual(['eos']);
+    other.dispose();
+  });
+
   it('takes text prompts through the tokenizer and returns text', async () => {
     const res = await model.generate(['abc', 'hello there'], {
       maxNewTokens: 4,

@@ -117,10 +117,8 @@ export class LmBackbone implements Backbone {
 
   /** The tokenizer's chat template where it has one, else the HH-RLHF format. */
   formatConversation(messages: readonly ChatMessage[]): string {
-    const tok = this.model.tokenizer as { chatTemplate?: string } & NonNullable<
-      CausalLM['tokenizer']
-    >;
-    if (!tok.chatTemplate) return formatHHDialogue(messages);
+    const tok = this.model.tokenizer;
+    if (!tok?.chatTemplate) return formatHHDialogue(messages);
     return tok.applyChatTemplate(messages.map((m) => ({ ...m })));
   }
 
