@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ResourceError, ValidationError } from '@va/core';
 import { describe, expect, it } from 'vitest';
 import { type BackendName, probeBackend, selectBackend, selectWith } from '../src/backend.js';
+import { loadCausalLM } from '../src/load.js';
+import { FIXTURES } from './helpers.js';
 
 function recorder() {
   const lines: string[] = [];
@@ -106,5 +109,15 @@ describe('selectBackend', () => {
     await expect(selectWith('tensorflow', logger, async () => found)).rejects.toThrow(
       /npm rebuild/,
     );
+  });
+
+  it('loadCausalLM says once which backend it took', async () => {
+    const { lines, logger } = recorder();
+    const model = await loadCausalLM(join(FIXTURES, 'gpt2-tiny'), { backend: 'wasm', logger });
+    expect(lines.filter((l) => /backend/i.test(l))).toEqual([
+      expect.stringMatching(/^@va\/lm backend: wasm \(forced by the caller/),
+    ]);
+    expect(lines.filter((l) => l.startsWith('loadCausalLM: gpt2'))).toHaveLength(1);
+    model.dispose();
   });
 });
