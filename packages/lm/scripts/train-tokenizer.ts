@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { byteLevelBpeTokenizerJson } from '../src/tokenizer-files.js';
 
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -118,39 +119,7 @@ const order = [...byteChars].sort((x, y) => x.codePointAt(0)! - y.codePointAt(0)
 for (const ch of order) vocab[ch] = Object.keys(vocab).length;
 for (const [a, b] of merges) vocab[a + b] ??= Object.keys(vocab).length;
 const eosId = Object.keys(vocab).length;
-const byteLevel = { add_prefix_space: false, trim_offsets: true, use_regex: true };
-const tokenizerJson = {
-  version: '1.0',
-  truncation: null,
-  padding: null,
-  added_tokens: [
-    {
-      id: eosId,
-      content: EOS,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: true,
-      special: true,
-    },
-  ],
-  normalizer: null,
-  pre_tokenizer: { type: 'ByteLevel', ...byteLevel },
-  post_processor: { type: 'ByteLevel', ...byteLevel, trim_offsets: false },
-  decoder: { type: 'ByteLevel', ...byteLevel },
-  model: {
-    type: 'BPE',
-    dropout: null,
-    unk_token: null,
-    continuing_subword_prefix: '',
-    end_of_word_suffix: '',
-    fuse_unk: false,
-    byte_fallback: false,
-    ignore_merges: false,
-    vocab,
-    merges,
-  },
-};
+const tokenizerJson = byteLevelBpeTokenizerJson(vocab, merges, [{ id: eosId, content: EOS }]);
 const tokenizerConfig = {
   add_bos_token: false,
   add_prefix_space: false,

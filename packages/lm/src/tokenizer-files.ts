@@ -1,5 +1,6 @@
 // Older GPT-2-family checkpoints ship `vocab.json` + `merges.txt` instead of `tokenizer.json`;
-// this builds the equivalent `tokenizer.json` (what transformers' GPT2TokenizerFast converter does).
+// this builds the equivalent `tokenizer.json` (what transformers' GPT2TokenizerFast converter does),
+// in the byte-level BPE layout that scripts/train-tokenizer.ts writes too.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -44,14 +45,31 @@ export async function tokenizerJsonFromVocabMerges(
     const token = Object.keys(vocab).find((t) => vocab[t] === id);
     if (token !== undefined) specials.add(token);
   }
+  return byteLevelBpeTokenizerJson(
+    vocab,
+    merges,
+    [...specials].map((c) => ({ id: vocab[c]!, content: c })),
+  );
+}
+
+/**
+ * A byte-level BPE `tokenizer.json` object in GPT-2's layout (ByteLevel pre-tokenizer,
+ * post-processor and decoder around a BPE model, no normalizer), from the vocabulary (byte
+ * characters of GPT-2's bytes_to_unicode), the merges ("a b" or ["a", "b"]) and the special tokens.
+ */
+export function byteLevelBpeTokenizerJson(
+  vocab: Record<string, number>,
+  merges: readonly (string | readonly [string, string])[],
+  specialTokens: readonly { id: number; content: string }[],
+): Record<string, unknown> {
   const byteLevel = { add_prefix_space: false, trim_offsets: true, use_regex: true };
   return {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [...specials].map((c) => ({
-      id: vocab[c],
-      content: c,
+    added_tokens: specialTokens.map(({ id, content }) => ({
+      id,
+      content,
       single_word: false,
       lstrip: false,
       rstrip: false,
@@ -70,6 +88,7 @@ export async function tokenizerJsonFromVocabMerges(
       end_of_word_suffix: '',
       fuse_unk: false,
       byte_fallback: false,
+      ignore_merges: false,
       vocab,
       merges,
     },
