@@ -11,12 +11,7 @@ import { loadLmBackbone } from '../src/lm-backbone.js';
 import type { PreferencePair } from '../src/preference-record.js';
 import { RewardEnsemble } from '../src/reward-ensemble.js';
 import { trainEnsemble } from '../src/train-ensemble.js';
-
-const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-const expected = JSON.parse(readFileSync(fixture('tiny-gpt2-expected.json'), 'utf8')) as {
-  dim: number;
-  texts: { text: string; last: number[]; mean: number[] }[];
-};
+import { expectReferenceFeatures, fixture } from './helpers.js';
 
 /** Pairs in the tiny model's vocabulary: praise preferred over complaints. */
 const pairs: PreferencePair[] = Array.from({ length: 24 }, (_, i) => ({
@@ -38,16 +33,7 @@ describe('LmBackbone (@va/lm)', () => {
   for (const pooling of ['last', 'mean'] as const) {
     it(`matches the PyTorch model's ${pooling}-token features, batched with padding`, async () => {
       const bb = await loadLmBackbone(fixture('tiny-gpt2'), { pooling });
-      expect(bb.dim).toBe(expected.dim);
-      const f = await bb.embed(
-        expected.texts.map((r) => r.text),
-        { batchSize: 3 },
-      );
-      expected.texts.forEach((row, r) => {
-        row[pooling].forEach((v, i) => {
-          expect(f.data[r * bb.dim + i]).toBeCloseTo(v, 5);
-        });
-      });
+      await expectReferenceFeatures(bb, pooling);
       bb.dispose();
     });
   }
