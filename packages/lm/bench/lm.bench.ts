@@ -130,14 +130,21 @@ const torchCases = cases.map((c) => ({
   ...c,
   config: { ...parseModelConfig(c.config).hf, model_type: 'gpt2' },
 }));
-const out = execFileSync(
-  '/usr/bin/python3',
-  [join(pkg, 'bench', 'torch_bench.py'), JSON.stringify(torchCases)],
-  {
+// The baseline needs a Python with torch: Debian's python3-torch by default, or VA_TORCH_PYTHON.
+const python = process.env.VA_TORCH_PYTHON ?? '/usr/bin/python3';
+let out: string;
+try {
+  out = execFileSync(python, [join(pkg, 'bench', 'torch_bench.py'), JSON.stringify(torchCases)], {
     encoding: 'utf8',
     env: { ...process.env, TORCH_THREADS: process.env.TORCH_THREADS ?? '1' },
-  },
-);
+  });
+} catch (error) {
+  console.error(
+    `The PyTorch baseline did not run with ${python} (${(error as Error).message.split('\n')[0]}). ` +
+      'Install it (Debian: apt-get install python3-torch) or set VA_TORCH_PYTHON to a Python with torch.',
+  );
+  process.exit(1);
+}
 const theirs = out
   .trim()
   .split('\n')
