@@ -3,7 +3,14 @@
 
 import { checkOneOf, ValidationError } from '@va/core';
 import type { TopLevelSpec } from 'vega-lite';
-import { type Marker, markerLayers, markerRows, seriesChartSpec, seriesColors } from './layers.js';
+import {
+  type Marker,
+  markerLayers,
+  markerRows,
+  type PanelOptions,
+  seriesChartSpec,
+  seriesColors,
+} from './layers.js';
 
 /** One distribution to draw. */
 export interface HistogramSeries {
@@ -41,17 +48,11 @@ export interface HistogramBin {
 }
 
 /** Options of {@link histogram}. */
-export interface HistogramOptions extends BinOptions {
+export interface HistogramOptions extends BinOptions, PanelOptions {
   readonly series: readonly HistogramSeries[];
-  readonly title?: string;
-  readonly subtitle?: string;
   readonly xTitle?: string;
   /** Default: from `normalize` ("Density", "Share of values", "Count"). */
   readonly yTitle?: string;
-  /** `'overlay'`: all series in one panel, translucent (default); `'facet'`: one panel each. */
-  readonly layout?: 'overlay' | 'facet';
-  /** Panels per row for `layout: 'facet'` (default 1: stacked, sharing the x axis). */
-  readonly columns?: number;
   /** Give each facet its own y scale (default false: heights compare across panels). */
   readonly independentY?: boolean;
   /**
@@ -61,9 +62,6 @@ export interface HistogramOptions extends BinOptions {
   readonly style?: 'bars' | 'outline';
   /** Vertical rules with labels, e.g. the reference policy's return. */
   readonly markers?: readonly Marker[];
-  /** Size of the plot area (of each panel), in pixels. */
-  readonly width?: number;
-  readonly height?: number;
 }
 
 function checkSeries(where: string, series: unknown): readonly HistogramSeries[] {

@@ -9,7 +9,7 @@ export {
   type HistogramSeries,
   histogram,
 } from './histogram.js';
-export type { Marker } from './layers.js';
+export type { Marker, PanelOptions } from './layers.js';
 export { type LineChartOptions, type LineSeries, lineChart } from './line-chart.js';
 export {
   escapeMarkdown,

@@ -102,8 +102,12 @@ export function asSpec(spec: object): TopLevelSpec {
 export interface PanelOptions {
   readonly title?: string;
   readonly subtitle?: string;
+  /** Size of the plot area (of each panel), in pixels. */
   readonly width?: number;
   readonly height?: number;
+  /** `'overlay'`: all series in one panel (default); `'facet'`: one panel per series. */
+  readonly layout?: 'overlay' | 'facet';
+  /** Panels per row for `layout: 'facet'` (default 1: stacked, sharing the x axis). */
   readonly columns?: number;
 }
 

@@ -8,6 +8,7 @@ import {
   type Marker,
   markerLayers,
   markerRows,
+  type PanelOptions,
   seriesChartSpec,
   seriesColors,
 } from './layers.js';
@@ -22,25 +23,17 @@ export interface LineSeries {
   readonly color?: string;
 }
 
-/** Options of {@link lineChart}. */
-export interface LineChartOptions {
+/** Options of {@link lineChart}. With `layout: 'facet'`, each panel gets its own y scale. */
+export interface LineChartOptions extends PanelOptions {
   readonly series: readonly LineSeries[];
-  readonly title?: string;
-  readonly subtitle?: string;
   readonly xTitle?: string;
   readonly yTitle?: string;
-  /** `'overlay'`: one panel (default); `'facet'`: one panel per series, each with its own y scale. */
-  readonly layout?: 'overlay' | 'facet';
-  /** Panels per row for `layout: 'facet'` (default 1). */
-  readonly columns?: number;
   readonly logX?: boolean;
   readonly logY?: boolean;
   /** Draw a dot at every point (default: only when a series has at most 40 points). */
   readonly points?: boolean;
   /** Horizontal rules with labels, e.g. a baseline's score. */
   readonly markers?: readonly Marker[];
-  readonly width?: number;
-  readonly height?: number;
 }
 
 function column(where: string, name: string, values: unknown, length?: number): ArrayLike<number> {
