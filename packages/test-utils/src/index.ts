@@ -1,1 +1,2 @@
 export { sharedDataFile, sharedDataSkipReason } from './shared-data.js';
+export { tempDir } from './temp-dir.js';
