@@ -1,12 +1,12 @@
 // Checkpoints in Hugging Face's layout: loading the reference fixtures through loadCausalLM, saving
 // with HF names and layouts, bit-exact round trips, shards and bf16, refusing misfit checkpoints.
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Logger } from '@va/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@va/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from '../src/adamw.js';
 import { createCausalLM } from '../src/causal-lm.js';
 import { decodeBf16, encodeBf16 } from '../src/float16.js';
@@ -22,12 +22,10 @@ import {
   useBackend,
 } from './helpers.js';
 
-let tmp: string;
+const tmp = tempDir('va-lm-ckpt-');
 beforeAll(async () => {
   await useBackend('wasm');
-  tmp = await mkdtemp(join(tmpdir(), 'va-lm-ckpt-'));
 });
-afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 function bitsEqual(a: Float32Array, b: Float32Array): boolean {
   const x = new Uint32Array(a.buffer, a.byteOffset, a.length);

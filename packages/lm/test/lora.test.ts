@@ -1,23 +1,21 @@
 // LoRA: the base stays frozen while the adapter trains, merging gives the adapter's logits, PEFT's
 // layout on disk round trips, and bad targets are refused by name.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@va/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from '../src/adamw.js';
 import { createCausalLM } from '../src/causal-lm.js';
 import { parseSafetensors, readSafetensorsFolder } from '../src/safetensors.js';
 import { trainStep } from '../src/train.js';
 import { maxAbsDiff, TINY_GPT2, TINY_QWEN2, useBackend } from './helpers.js';
 
-let tmp: string;
+const tmp = tempDir('va-lm-lora-');
 beforeAll(async () => {
   await useBackend('wasm');
-  tmp = await mkdtemp(join(tmpdir(), 'va-lm-lora-'));
 });
-afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 const ids = [
   [3, 14, 15, 9, 26, 5, 35, 8],

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResourceError, ValidationError } from '@va/core';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   decodeF16,
@@ -23,7 +23,6 @@ import { sampleTensors } from './fixtures/safetensors/sample.js';
 
 const fix = join(import.meta.dirname, 'fixtures', 'safetensors');
 const json = (name: string) => JSON.parse(readFileSync(join(fix, name), 'utf8'));
-const tmp = () => mkdtempSync(join(tmpdir(), 'va-lm-st-'));
 const bitsOf = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
 /** A file with a hand-written header, for the malformed cases. */
@@ -207,7 +206,7 @@ describe('safetensors folders', () => {
   });
 
   it('shards like transformers and reproduces the verified files', async () => {
-    const dir = tmp();
+    const dir = tempDir('va-lm-st-');
     await writeSafetensorsFolder(dir, sampleTensors(), {
       maxShardBytes: 200,
       metadata: { writer: '@va/lm' },
@@ -222,7 +221,7 @@ describe('safetensors folders', () => {
   });
 
   it('gives a tensor above the limit its own shard, and removes stale weights', async () => {
-    const dir = tmp();
+    const dir = tempDir('va-lm-st-');
     const t = (n: number) => ({ shape: [n], data: new Float32Array(n).fill(n) });
     await writeSafetensorsFolder(
       dir,
@@ -251,7 +250,7 @@ describe('safetensors folders', () => {
   });
 
   it('names the tensor and the shard when a sharded checkpoint is broken', async () => {
-    const dir = tmp();
+    const dir = tempDir('va-lm-st-');
     const t = { shape: [30], data: new Float32Array(30) };
     await writeSafetensorsFolder(
       dir,
@@ -300,7 +299,7 @@ describe('safetensors folders', () => {
   });
 
   it('says how to convert a folder that only has PyTorch weights', async () => {
-    const dir = tmp();
+    const dir = tempDir('va-lm-st-');
     writeFileSync(join(dir, 'pytorch_model.bin'), 'x');
     await expect(readSafetensorsFolder(dir)).rejects.toThrow(
       /pytorch_model.bin: convert it.*safe_serialization=True/,

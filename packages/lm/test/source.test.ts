@@ -1,16 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RemoteError, ResourceError, ValidationError } from '@va/core';
+import { tempDir } from '@va/test-utils';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readSafetensorsFolder, serializeSafetensors } from '../src/safetensors.js';
 import { resolveModelSource, resolveSourceOptions } from '../src/source.js';
@@ -19,7 +11,6 @@ import { loadTokenizer } from '../src/tokenizer.js';
 const HUB = 'https://hub.test';
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const tokFix = join(import.meta.dirname, 'fixtures', 'tokenizers', 'gpt2');
-const tmp = () => mkdtempSync(join(tmpdir(), 'va-lm-src-'));
 
 /** A tiny sharded GPT-2-like repo, with files a causal LM does not need. */
 function tinyRepo(): Map<string, Uint8Array> {
@@ -124,7 +115,7 @@ describe('resolveModelSource from the hub (a fake fetch)', () => {
   });
 
   it('downloads only what a causal LM needs into the standard cache, once', async () => {
-    const cacheDir = tmp();
+    const cacheDir = tempDir('va-lm-src-');
     const hub = fakeHub(tinyRepo());
     const lines: string[] = [];
     const logger = {
@@ -177,7 +168,7 @@ describe('resolveModelSource from the hub (a fake fetch)', () => {
   });
 
   it('offline, never touches the network and names the missing file and the fix', async () => {
-    const cacheDir = tmp();
+    const cacheDir = tempDir('va-lm-src-');
     const hub = fakeHub(tinyRepo());
     const offline = { cacheDir, hubUrl: HUB, fetch: hub.fetch, offline: true };
     await expect(resolveModelSource('org/tiny', offline)).rejects.toThrow(ResourceError);
@@ -200,7 +191,7 @@ describe('resolveModelSource from the hub (a fake fetch)', () => {
   });
 
   it('turns hub failures into errors that say what to do', async () => {
-    const cacheDir = tmp();
+    const cacheDir = tempDir('va-lm-src-');
     const opts = (status: number) => ({
       cacheDir,
       hubUrl: HUB,
@@ -245,10 +236,10 @@ describe('resolveModelSource from the hub (a fake fetch)', () => {
 
 describe('resolveModelSource from a local folder', () => {
   it('returns a folder in Hugging Face layout and refuses others', async () => {
-    const dir = tmp();
+    const dir = tempDir('va-lm-src-');
     writeFileSync(join(dir, 'config.json'), '{}');
     expect(await resolveModelSource(dir)).toBe(dir);
-    const empty = tmp();
+    const empty = tempDir('va-lm-src-');
     await expect(resolveModelSource(empty)).rejects.toThrow(/has no config.json.*save_pretrained/);
     await expect(resolveModelSource('./no/such/folder')).rejects.toThrow(/does not exist/);
     await expect(resolveModelSource('not a hub id!')).rejects.toThrow(ValidationError);

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResourceError, ValidationError } from '@va/core';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { encodeBatch, HfTokenizer, loadTokenizer } from '../src/tokenizer.js';
 
@@ -33,7 +33,6 @@ const expected = JSON.parse(readFileSync(join(fix, 'expected.json'), 'utf8')) as
   mistral: { template: string; chat: Chat[] };
   llama: { vocabSize: number; eos: number; bos: number; unk: number; cases: Case[]; chat: Chat[] };
 };
-const tmp = () => mkdtempSync(join(tmpdir(), 'va-lm-tok-'));
 
 describe.each(['gpt2', 'qwen2', 'llama'] as const)('%s-style tokenizer', (name) => {
   it('encodes and decodes exactly as the reference tokenizers library', async () => {
@@ -137,7 +136,7 @@ describe('chat templates', () => {
   });
 
   it('reads chat_template.jinja, and says what to do when there is no template', async () => {
-    const dir = tmp();
+    const dir = tempDir('va-lm-tok-');
     for (const f of ['tokenizer.json', 'config.json']) {
       writeFileSync(join(dir, f), readFileSync(join(fix, 'gpt2', f)));
     }
@@ -207,7 +206,7 @@ describe('encodeBatch', () => {
 
 describe('files', () => {
   it("loads GPT-2's legacy vocab.json + merges.txt the same as tokenizer.json", async () => {
-    const dir = tmp();
+    const dir = tempDir('va-lm-tok-');
     const json = JSON.parse(readFileSync(join(fix, 'gpt2', 'tokenizer.json'), 'utf8'));
     writeFileSync(join(dir, 'vocab.json'), JSON.stringify(json.model.vocab));
     const merges = (json.model.merges as [string, string][]).map((m) => m.join(' '));
@@ -219,7 +218,9 @@ describe('files', () => {
   });
 
   it('names what is missing, and rejects ids outside the vocabulary', async () => {
-    await expect(loadTokenizer(tmp())).rejects.toThrow(/no tokenizer.json.*save_pretrained/);
+    await expect(loadTokenizer(tempDir('va-lm-tok-'))).rejects.toThrow(
+      /no tokenizer.json.*save_pretrained/,
+    );
     const tok = await loadTokenizer(join(fix, 'gpt2'));
     expect(() => tok.decode([1, tok.vocabSize])).toThrow(/ids\[1\]/);
     expect(() => tok.decode([0.5])).toThrow(ValidationError);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   escapeMarkdown,
@@ -83,7 +83,7 @@ describe('MarkdownReport', () => {
   });
 
   it('writes the report with its charts rendered beside it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'va-report-'));
+    const dir = tempDir('va-report-');
     const report = new MarkdownReport('Run')
       .paragraph('Before the chart.')
       .chart('returns', histogram({ series: [{ name: 'a', values: [1, 2, 3] }], bins: 3 }), {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { ValidationError } from '@va/core';
+import { tempDir } from '@va/test-utils';
 import * as vega from 'vega';
 import { describe, expect, it } from 'vitest';
 import {
@@ -98,7 +98,7 @@ describe('svgToPng', () => {
 
 describe('writeChart', () => {
   it('writes .svg, .png and, on request, .vl.json into new folders', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'va-report-'));
+    const dir = tempDir('va-report-');
     const files = await writeChart(spec, join(dir, 'a', 'hist'), { spec: true, scale: 1 });
     expect(files.svg).toBe(join(dir, 'a', 'hist.svg'));
     expect((await readFile(files.svg, 'utf8')).startsWith('<svg')).toBe(true);
@@ -109,7 +109,7 @@ describe('writeChart', () => {
   });
 
   it('skips the PNG with png: false and rejects a path with an extension', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'va-report-'));
+    const dir = tempDir('va-report-');
     const files = await writeChart(spec, join(dir, 'only-svg'), { png: false });
     expect(files.png).toBeUndefined();
     expect(existsSync(join(dir, 'only-svg.png'))).toBe(false);
