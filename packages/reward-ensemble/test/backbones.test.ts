@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { poolHiddenStates, poolingWeights } from '../src/backbone.js';
 import { createBackbone, parseBackboneSpec } from '../src/create-backbone.js';
@@ -79,7 +80,7 @@ describe('createBackbone', () => {
 
 describe('FeatureCache', () => {
   it('computes each text once and serves it from disk afterwards', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'va-cache-'));
+    const dir = tempDir('va-cache-');
     const bb = new HashedBackbone({ dim: 16 });
     const spy = vi.spyOn(bb, 'embed');
     const cache = new FeatureCache(dir);
@@ -125,7 +126,7 @@ describe('OnnxBackbone (transformers.js)', () => {
       const body = readFileSync(join(root, m[1]!));
       return new Response(body, { headers: { 'content-length': String(body.length) } });
     }) as typeof fetch;
-    const cacheDir = mkdtempSync(join(tmpdir(), 'va-tfjs-cache-'));
+    const cacheDir = tempDir('va-tfjs-cache-');
     const online = await loadOnnxBackbone('va-test/tiny-gpt2', { cacheDir, fetch: fakeHub });
     expect(requests.some((u) => u.endsWith('onnx/model.onnx'))).toBe(true);
     const local = await loadOnnxBackbone(root, { offline: true });

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Rng } from '@va/core';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -14,7 +14,7 @@ const va = (...args: string[]) =>
   });
 
 describe('va-ensemble', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'va-cli-'));
+  const dir = tempDir('va-cli-');
   const rng = new Rng(3);
   const good = ['great', 'helpful', 'kind', 'clear', 'thanks'];
   const bad = ['awful', 'rude', 'useless', 'wrong', 'never'];

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MODEL_DIR } from '@va/lm';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createBackbone } from '../src/create-backbone.js';
 import { FeatureCache } from '../src/feature-cache.js';
@@ -92,13 +93,13 @@ describe('LmBackbone (@va/lm)', () => {
     });
     const initialHeads = twoStageInitialHeads(stage1.head, 3, 0);
     expect(initialHeads.weight[0]).toBe(stage1.head[0]);
-    const cache = new FeatureCache(mkdtempSync(join(tmpdir(), 'va-lm-cache-')));
+    const cache = new FeatureCache(tempDir('va-lm-cache-'));
     const { ensemble } = await trainEnsemble(bb, pairs, {
       heads: { k: 3, epochs: 5, learningRate: 0.05 },
       initialHeads,
       cache,
     });
-    const dir = mkdtempSync(join(tmpdir(), 'va-lm-ens-'));
+    const dir = tempDir('va-lm-ens-');
     await ensemble.save(dir);
     expect(existsSync(join(dir, 'backbone', 'model.safetensors'))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'ensemble.json'), 'utf8')).backbone.source).toBe(

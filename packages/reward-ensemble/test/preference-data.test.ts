@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { formatHHDialogue, parseHHDialogue, promptToMessages } from '../src/chat.js';
 import { readPreferencePairs } from '../src/preference-file.js';
 import { parsePreferenceRecord, splitHHPair } from '../src/preference-record.js';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-const tmp = mkdtempSync(join(tmpdir(), 'va-pref-'));
+const tmp = tempDir('va-pref-');
 
 describe('HH-RLHF dialogues', () => {
   const chosen =

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSafetensors } from '@va/lm';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { initEnsembleHeads } from '../src/ensemble-heads.js';
 import { HashedBackbone } from '../src/hashed-backbone.js';
@@ -47,7 +47,7 @@ describe('RewardEnsemble', () => {
   });
 
   it('saves heads as safetensors and loads back bit-identically', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'va-ens-'));
+    const dir = tempDir('va-ens-');
     await ensemble.save(dir);
     const st = parseSafetensors(new Uint8Array(readFileSync(join(dir, 'heads.safetensors'))));
     expect(st.tensors.get('score.weight')!.shape).toEqual([5, 24]);
