@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@va/core';
+import { tempDir } from '@va/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatClient } from '../src/chatClient.js';
 import type { ChatClientConfig } from '../src/chatClientConfig.js';
@@ -19,18 +19,10 @@ import {
 
 const KEY = 'sk-judge-0123456789abcdefXYZW';
 let server: FakeServer | undefined;
-const dirs: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'va-judge-'));
-  dirs.push(d);
-  return d;
-}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -81,7 +73,7 @@ describe('ChatJudge', () => {
   });
 
   it('serves a re-run from the disk cache: zero requests, zero cost, no key on disk', async () => {
-    const cacheDir = tempDir();
+    const cacheDir = tempDir('va-judge-');
     const first = await makeJudge(() => ({ kind: 'ok' }), { cacheDir });
     const a = await Promise.all(Array.from({ length: 20 }, (_, i) => first.judge.judge(q(i))));
     expect(server!.requests).toHaveLength(20);
@@ -103,7 +95,7 @@ describe('ChatJudge', () => {
   });
 
   it('keys the cache by judge: another model or temperature misses', async () => {
-    const cacheDir = tempDir();
+    const cacheDir = tempDir('va-judge-');
     const a = await makeJudge(() => ({ kind: 'ok' }), { cacheDir });
     await a.judge.judge(q(1));
     const b = await makeJudge(() => ({ kind: 'ok' }), { cacheDir, client: { temperature: 0.7 } });

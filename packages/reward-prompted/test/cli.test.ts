@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@va/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutputRow } from '../src/judgeFile.js';
 import { type FakeServer, startFakeServer } from './fakeServer.js';
@@ -12,18 +12,10 @@ const pkg = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'sk-cli-secret-ABCDEFGH12345678';
 
 let server: FakeServer | undefined;
-const dirs: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'va-cli-'));
-  dirs.push(d);
-  return d;
-}
-
 function start(args: string[]): {
   child: ChildProcess;
   done: Promise<{ code: number | null; stderr: string; stdout: string }>;
@@ -61,7 +53,7 @@ function filesUnder(dir: string): string[] {
 
 describe('va-judge', () => {
   it('judges offline, names malformed lines, prints a summary, exits 1 on bad lines', async () => {
-    const dir = tempDir();
+    const dir = tempDir('va-cli-');
     const input = join(dir, 'pairs.jsonl');
     writeFileSync(
       input,
@@ -99,7 +91,7 @@ describe('va-judge', () => {
   });
 
   it('rejects bad usage with status 2', async () => {
-    const dir = tempDir();
+    const dir = tempDir('va-cli-');
     const a = await start([join(dir, 'x.jsonl'), '-o', join(dir, 'y.jsonl')]).done;
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(
@@ -114,7 +106,7 @@ describe('va-judge', () => {
 
   it('resumes after a kill against an endpoint: no gaps, no duplicates, no key anywhere', async () => {
     server = await startFakeServer(() => ({ kind: 'ok', delayMs: 40 }));
-    const dir = tempDir();
+    const dir = tempDir('va-cli-');
     const input = join(dir, 'pairs.jsonl');
     const n = 30;
     writeFileSync(

@@ -1,20 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Logger, ResourceError } from '@va/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '@va/test-utils';
+import { describe, expect, it } from 'vitest';
 import { judgeFile, type OutputRow } from '../src/judgeFile.js';
 import { OfflineJudge } from '../src/offlineJudge.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'va-judgefile-'));
-  dirs.push(d);
-  return d;
-}
 const readRows = (path: string): OutputRow[] =>
   readFileSync(path, 'utf8')
     .split('\n')
@@ -43,7 +34,7 @@ function writeInput(dir: string, lines: string[]): string {
 
 describe('judgeFile', () => {
   it('writes one row per pair, reports malformed lines by number', async () => {
-    const dir = tempDir();
+    const dir = tempDir('va-judgefile-');
     const input = writeInput(dir, [
       ...REVIEWS.map((r) => JSON.stringify({ prompt: 'Review:', response: r })),
       '{"prompt": "Review:", "response": 42}',
@@ -82,7 +73,7 @@ describe('judgeFile', () => {
   });
 
   it('resumes: skips rows already written, drops a partial last line, no gaps, no duplicates', async () => {
-    const dir = tempDir();
+    const dir = tempDir('va-judgefile-');
     const lines = Array.from({ length: 40 }, (_, i) =>
       JSON.stringify({ prompt: 'Review:', response: `${REVIEWS[i % 6]} (${i})` }),
     );
@@ -110,7 +101,7 @@ describe('judgeFile', () => {
   });
 
   it('keys rows by id when present, and re-judges a row whose content changed', async () => {
-    const dir = tempDir();
+    const dir = tempDir('va-judgefile-');
     const rows = [
       { uid: 'a', q: 'Review:', a: 'Great.' },
       { uid: 'b', q: 'Review:', a: 'Awful.' },
@@ -133,7 +124,7 @@ describe('judgeFile', () => {
   });
 
   it('refuses to mix judges in one output file', async () => {
-    const dir = tempDir();
+    const dir = tempDir('va-judgefile-');
     const input = writeInput(dir, [JSON.stringify({ prompt: 'p', response: 'Good.' })]);
     const output = join(dir, 'out.jsonl');
     await judgeFile({ input, output, judge: new OfflineJudge() });
@@ -145,7 +136,7 @@ describe('judgeFile', () => {
   });
 
   it('stops on abort and finishes on the next run', async () => {
-    const dir = tempDir();
+    const dir = tempDir('va-judgefile-');
     const input = writeInput(
       dir,
       Array.from({ length: 30 }, (_, i) => JSON.stringify({ prompt: 'p', response: `Good ${i}` })),
@@ -194,7 +185,7 @@ describe('judgeFile', () => {
   });
 
   it('counts tokens and cost from the judgments', async () => {
-    const dir = tempDir();
+    const dir = tempDir('va-judgefile-');
     const input = writeInput(dir, [
       '{"prompt":"p","response":"a"}',
       '{"prompt":"p","response":"b"}',
