@@ -2,10 +2,10 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -13,7 +13,7 @@ const main = new URL('../src/main.ts', import.meta.url).pathname;
 
 describe('examples/bandit', () => {
   it('writes REPORT.md with Figures 3 and 4 and prints the risks', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'va-bandit-'));
+    const out = tempDir('va-bandit-');
     const { stdout } = await run(
       process.execPath,
       ['--import', 'tsx', main, '--samples', '3000', '--seed', '1', '--out', out],

@@ -1,17 +1,16 @@
 // Runs the README's example as written (its import of '@va/stats' pointed at src/) and checks that
 // each line it prints is the one the README shows after `// =>`.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '@va/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const example = readme.match(/## Example\n\n```ts\n([\s\S]*?)```/)?.[1];
 const src = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'va-stats-readme-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('va-stats-readme-');
 
 describe('README example', () => {
   it('runs as written and prints what the README says', async () => {
