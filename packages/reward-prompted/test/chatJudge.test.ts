@@ -155,21 +155,30 @@ describe('ChatJudge', () => {
   });
 
   it('loses nothing and duplicates nothing under 429s, 500s, drops and bad JSON', async () => {
-    const rng = new Rng(3);
-    const { judge } = await makeJudge(() => {
-      const u = rng.next();
-      if (u < 0.1) return { kind: 'status', status: 429, headers: { 'retry-after': '0' } };
-      if (u < 0.2) return { kind: 'status', status: 500 };
-      if (u < 0.25) return { kind: 'drop' };
-      if (u < 0.3) return { kind: 'malformed' };
-      return { kind: 'ok', delayMs: Math.floor(rng.next() * 5) };
+    // Faults are scripted per query and per attempt, not drawn in arrival order: query i fails its
+    // first i % 5 attempts (at most 4, within maxRetries 4), so the run is the same every time.
+    const faults: Behaviour[] = [
+      { kind: 'status', status: 429, headers: { 'retry-after': '0' } },
+      { kind: 'status', status: 500 },
+      { kind: 'drop' },
+      { kind: 'malformed' },
+    ];
+    const seen = new Map<string, number>();
+    const { judge } = await makeJudge((r) => {
+      const i = Number(/\d+/.exec(r.response)![0]);
+      const k = seen.get(r.response) ?? 0;
+      seen.set(r.response, k + 1);
+      if (k < i % 5) return faults[(i + k) % faults.length]!;
+      return { kind: 'ok', delayMs: i % 5 };
     });
     const n = 120;
     const out = await Promise.all(Array.from({ length: n }, (_, i) => judge.judge(q(i))));
     expect(out.map((j) => j.interval.low)).toEqual(Array.from({ length: n }, (_, i) => i % 90));
+    expect(out.map((j) => j.attempts)).toEqual(Array.from({ length: n }, () => 1));
     expect(server!.answered.size).toBe(n);
     expect([...server!.answered.values()].every((c) => c === 1)).toBe(true);
-    expect(server!.requests.length).toBeGreaterThan(n);
+    // Every fault costs exactly one more request: 24 queries each fail 0, 1, 2, 3 and 4 times.
+    expect(server!.requests).toHaveLength(n + 24 * (0 + 1 + 2 + 3 + 4));
     expect(server!.maxInFlight).toBeLessThanOrEqual(8);
   });
 });
