@@ -1,5 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: { testTimeout: 60_000, hookTimeout: 60_000 },
-});
+export default mergeConfig(shared, defineConfig({}));

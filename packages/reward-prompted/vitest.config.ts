@@ -1,7 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-// The client and CLI tests wait on real sockets, Retry-After and child processes: allow for a
-// loaded machine.
-export default defineConfig({
-  test: { testTimeout: 30_000 },
-});
+export default mergeConfig(shared, defineConfig({}));

@@ -1,6 +1,8 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
 // test/fixtures holds test files that temp-dir.test.ts runs in a child vitest, not on their own.
-export default defineConfig({
-  test: { exclude: [...configDefaults.exclude, 'test/fixtures/**'] },
-});
+export default mergeConfig(
+  shared,
+  defineConfig({ test: { exclude: [...configDefaults.exclude, 'test/fixtures/**'] } }),
+);

@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-// Property tests over random instances and Monte Carlo checks take a few seconds on a busy machine.
-export default defineConfig({ test: { testTimeout: 30_000 } });
+export default mergeConfig(shared, defineConfig({}));
