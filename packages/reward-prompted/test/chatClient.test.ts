@@ -126,10 +126,9 @@ describe('ChatClient against a loopback OpenAI-compatible server', () => {
   });
 
   it('times out a slow answer and retries it', async () => {
-    const { client, server } = await setup(
-      (r) => (r.n === 1 ? { kind: 'hang' } : { kind: 'ok' }),
-      { timeoutMs: 100 },
-    );
+    const { client, server } = await setup((r) => (r.n === 1 ? { kind: 'hang' } : { kind: 'ok' }), {
+      timeoutMs: 100,
+    });
     const t0 = performance.now();
     const c = await client.complete(msgs('review 2'));
     expect(c.attempts).toBe(2);
