@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type Logger, ResourceError, silentLogger, ValidationError } from '@va/core';
+import { ensureWasmKernels } from './wasm-kernels.js';
 
 /** The backends `selectBackend` knows, best first. */
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -75,6 +76,7 @@ export async function probeBackend(
       const wasm = (await loader.load(pkg)) as typeof import('@tensorflow/tfjs-backend-wasm');
       // Node finds the .wasm binaries beside the package's own entry; bundlers may lose that path.
       if (tf.engine().registry.wasm === undefined) wasm.setWasmPaths(`${dirname(resolved)}/`);
+      ensureWasmKernels();
     } else {
       await loader.load(pkg);
     }

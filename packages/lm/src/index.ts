@@ -16,6 +16,7 @@ export {
   type BackendName,
   selectBackend,
 } from './backend.js';
+export { ensureWasmKernels } from './wasm-kernels.js';
 export {
   CausalLM,
   createCausalLM,
