@@ -16,7 +16,6 @@ export {
   type BackendName,
   selectBackend,
 } from './backend.js';
-export { ensureWasmKernels } from './wasm-kernels.js';
 export {
   CausalLM,
   createCausalLM,
@@ -123,4 +122,5 @@ export {
   trainCausalLM,
   trainStep,
 } from './train.js';
+export { ensureWasmKernels } from './wasm-kernels.js';
 export { type ParamSpec, parameterSpecs } from './weights.js';
