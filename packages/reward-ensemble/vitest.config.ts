@@ -1,4 +1,2 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.js';
-
-export default mergeConfig(shared, defineConfig({}));
+// The workspace's shared test settings (timeouts for a loaded CI machine).
+export { default } from '../../vitest.shared.js';
