@@ -43,6 +43,12 @@ export class ConfigError extends VaError {
   }
 }
 
+/**
+ * A command line that cannot be run as given (unknown flag, missing argument, a flag value that is
+ * not a number): commands print it with a pointer to `--help` and exit with code 2.
+ */
+export class UsageError extends VaError {}
+
 /** A file, model, tensor or other named resource is missing or does not fit. */
 export class ResourceError extends VaError {}
 

@@ -1,27 +1,51 @@
+export { EXIT, exitCodeOf, isSystemError, runCommand } from './command.js';
 export {
   type ConfigField,
+  type ConfigFieldType,
+  type ConfigRule,
+  type ConfigRules,
   type ConfigSchema,
   type ConfigSpec,
   defineConfig,
   is,
+  type Resolved,
 } from './config.js';
 export {
   ConfigError,
   describeValue,
   RemoteError,
   ResourceError,
+  UsageError,
   VaError,
   ValidationError,
 } from './errors.js';
 export {
+  type CommandLineOptions,
+  type ConfigFlags,
+  type ConfigFlagsOptions,
+  configFlags,
+  kebabCase,
+  parseCommandLine,
+  parseNumberFlag,
+} from './flags.js';
+export { formatDuration, formatNumber } from './format.js';
+export {
+  formatProgress,
   type Logger,
   type Progress,
   type ProgressCallback,
+  ProgressClock,
   silentLogger,
   streamLogger,
   streamProgress,
 } from './log.js';
-export type { RewardModel, RewardQuery, RewardScore, ScoreOptions } from './reward.js';
+export type {
+  ChatMessage,
+  RewardModel,
+  RewardQuery,
+  RewardScore,
+  ScoreOptions,
+} from './reward.js';
 export { deriveSeed, Rng } from './rng.js';
 export {
   checkNumber,

@@ -1,6 +1,8 @@
 // Logging, metrics and progress (house style 7): library code reports through these callbacks and
 // never writes to the console itself. Metric names are namespaced, e.g. `objective/kl`.
 
+import { formatDuration, formatNumber } from './format.js';
+
 /** A sink for messages and metrics. Every method is optional to implement through {@link Logger}. */
 export interface Logger {
   info(message: string): void;
@@ -14,6 +16,10 @@ export interface Progress {
   readonly task: string;
   readonly done: number;
   readonly total?: number;
+  /** What `done` counts, for the rate (`steps`, `pairs`, ...); default `items`. */
+  readonly unit?: string;
+  /** More to show after the counts, e.g. `reward 0.41, kl 0.8`. */
+  readonly detail?: string;
 }
 export type ProgressCallback = (progress: Progress) => void;
 
@@ -30,35 +36,78 @@ export function streamLogger(stream: { write(chunk: string): unknown } = process
     info: (message) => stream.write(`${message}\n`),
     warn: (message) => stream.write(`warning: ${message}\n`),
     metrics: (step, values) => {
-      const parts = Object.entries(values).map(([k, v]) => `${k}=${formatMetric(v)}`);
+      const parts = Object.entries(values).map(([k, v]) => `${k}=${formatNumber(v)}`);
       stream.write(`[step ${step}] ${parts.join(' ')}\n`);
     },
   };
 }
 
-function formatMetric(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toPrecision(4);
+/**
+ * Rate and time left of a task from its progress reports: the rate is measured from the first
+ * report of the task (so setup before it does not count).
+ */
+export class ProgressClock {
+  private readonly started = new Map<string, { time: number; done: number }>();
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** `{ rate }` per second and `{ eta }` seconds left (undefined until measurable). */
+  measure(p: Progress): { rate?: number; eta?: number; elapsed: number } {
+    const t = this.now();
+    let start = this.started.get(p.task);
+    if (!start || p.done < start.done) {
+      start = { time: t, done: p.done };
+      this.started.set(p.task, start);
+    }
+    const elapsed = (t - start.time) / 1000;
+    const rate = elapsed > 0 && p.done > start.done ? (p.done - start.done) / elapsed : undefined;
+    const eta =
+      rate !== undefined && p.total !== undefined
+        ? Math.max(0, p.total - p.done) / rate
+        : undefined;
+    return { rate, eta, elapsed };
+  }
+}
+
+/** `task: done/total (pct%) rate unit/s, time left` — the line every progress display prints. */
+export function formatProgress(p: Progress, m: { rate?: number; eta?: number }): string {
+  const pct = p.total ? ` (${Math.floor((100 * p.done) / p.total)}%)` : '';
+  const counts = p.total !== undefined ? `${p.done}/${p.total}${pct}` : `${p.done}`;
+  const rate = m.rate !== undefined ? `, ${formatRate(m.rate)} ${p.unit ?? 'items'}/s` : '';
+  const done = p.total !== undefined && p.done >= p.total;
+  const eta = m.eta !== undefined && !done ? `, ${formatDuration(m.eta)} left` : '';
+  const detail = p.detail ? `, ${p.detail}` : '';
+  return `${p.task}: ${counts}${rate}${eta}${detail}`;
+}
+
+function formatRate(rate: number): string {
+  return rate >= 100 ? String(Math.round(rate)) : String(Number(rate.toPrecision(3)));
 }
 
 /**
- * A progress callback for terminals: rewrites one line on a TTY, prints every ~10% otherwise.
+ * A progress callback for terminals: rewrites one line on a TTY, prints every ~10% (or every
+ * `everySeconds`) otherwise; each line gives the rate and the time left.
  */
 export function streamProgress(
   stream: { write(chunk: string): unknown; isTTY?: boolean } = process.stderr,
+  options: { now?: () => number; everySeconds?: number } = {},
 ): ProgressCallback {
+  const clock = new ProgressClock(options.now);
+  const every = options.everySeconds ?? 30;
   let lastBucket = -1;
-  return ({ task, done, total }) => {
-    const pct = total ? Math.floor((100 * done) / total) : undefined;
-    const text = total ? `${task}: ${done}/${total} (${pct}%)` : `${task}: ${done}`;
+  let lastTime = Number.NEGATIVE_INFINITY;
+  return (p) => {
+    const m = clock.measure(p);
+    const text = formatProgress(p, m);
+    const finished = p.total !== undefined && p.done >= p.total;
     if (stream.isTTY) {
-      stream.write(`\r${text}${total && done >= total ? '\n' : ''}`);
+      stream.write(`\r\x1b[2K${text}${finished ? '\n' : ''}`);
       return;
     }
-    const bucket = pct === undefined ? done : Math.floor(pct / 10);
-    if (bucket !== lastBucket || (total && done >= total)) {
+    const bucket = p.total ? Math.floor((10 * p.done) / p.total) : p.done;
+    if (bucket !== lastBucket || finished || m.elapsed - lastTime >= every) {
       lastBucket = bucket;
+      lastTime = m.elapsed;
       stream.write(`${text}\n`);
     }
   };

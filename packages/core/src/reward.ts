@@ -3,6 +3,15 @@
 
 import type { Rng } from './rng.js';
 
+/**
+ * One turn of a dialogue, as Hugging Face chat templates and OpenAI-compatible chat endpoints take
+ * it (`role` is usually `system`, `user` or `assistant`).
+ */
+export interface ChatMessage {
+  readonly role: string;
+  readonly content: string;
+}
+
 /** One (prompt, response) pair to score. */
 export interface RewardQuery {
   readonly prompt: string;

@@ -44,3 +44,68 @@ describe('defineConfig', () => {
     );
   });
 });
+
+interface ScaleConfig {
+  scaleLow: number;
+  scaleHigh: number;
+  steps: number;
+  warmupRatio: number;
+  warmupSteps: number | null;
+}
+
+const scale = defineConfig<ScaleConfig, { warmupSteps: number }>(
+  'ScaleConfig',
+  {
+    scaleLow: { default: 1, doc: 'lowest score' },
+    scaleHigh: { default: 10, doc: 'highest score' },
+    steps: { default: 100, doc: 'steps', check: is.positiveInteger },
+    warmupRatio: { default: 0.1, doc: 'share of steps warming up', check: is.probability },
+    warmupSteps: {
+      default: null,
+      doc: 'warmup steps; null: warmupRatio * steps',
+      check: is.nullOr(is.nonNegativeInteger),
+      type: 'integer',
+    },
+  },
+  {
+    derive: (c) => ({ warmupSteps: c.warmupSteps ?? Math.round(c.warmupRatio * c.steps) }),
+    rules: [
+      {
+        keys: ['scaleLow', 'scaleHigh'],
+        check: (c) => (c.scaleLow < c.scaleHigh ? undefined : 'must be below scaleHigh'),
+      },
+      {
+        keys: ['warmupSteps', 'steps'],
+        check: (c) => (c.warmupSteps <= c.steps ? undefined : 'must be at most steps'),
+      },
+    ],
+    derivedDocs: { warmupSteps: 'round(warmupRatio * steps) unless given' },
+  },
+);
+
+describe('defineConfig rules and derived fields', () => {
+  it('derives a null default from other keys, and keeps a given value', () => {
+    expect(scale.resolve({ steps: 250 }).warmupSteps).toBe(25);
+    expect(scale.resolve({ steps: 250, warmupRatio: 0.5 }).warmupSteps).toBe(125);
+    expect(scale.resolve({ warmupSteps: 7 }).warmupSteps).toBe(7);
+    expect(scale.defaults.warmupSteps).toBeNull();
+    expect(Object.isFrozen(scale.resolve())).toBe(true);
+  });
+
+  it('rejects a broken cross-field rule, naming the first key and every value involved', () => {
+    expect(() => scale.resolve({ scaleLow: 10, scaleHigh: 10 })).toThrow(
+      'ScaleConfig.scaleLow: must be below scaleHigh (got scaleLow = 10, scaleHigh = 10)',
+    );
+    // Rules see the derived values.
+    expect(() => scale.resolve({ steps: 5, warmupSteps: 6 })).toThrow(
+      'ScaleConfig.warmupSteps: must be at most steps (got warmupSteps = 6, steps = 5)',
+    );
+    expect(scale.derivedDocs.warmupSteps).toMatch(/warmupRatio/);
+  });
+
+  it('checks single keys before deriving, so derive never sees an invalid key', () => {
+    expect(() => scale.resolve({ warmupRatio: 2 })).toThrow(
+      'ScaleConfig.warmupRatio: must be in [0, 1] (got 2)',
+    );
+  });
+});
