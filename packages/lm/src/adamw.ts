@@ -39,6 +39,13 @@ function zerosVariable(like: tf.Tensor): tf.Variable {
   return v;
 }
 
+/** What {@link AdamW.state} returns: the step count and the moments of each variable. */
+export interface AdamWState {
+  readonly step: number;
+  readonly m: readonly Float32Array[];
+  readonly v: readonly Float32Array[];
+}
+
 /** AdamW over a fixed list of variables; holds the moment estimates (dispose it after training). */
 export class AdamW {
   readonly settings: Readonly<AdamWSettings>;
@@ -132,6 +139,59 @@ export class AdamW {
     const t = tf.tensor(w, p.shape, 'float32');
     p.assign(t);
     t.dispose();
+  }
+
+  /**
+   * The optimizer's state, copied out: the step count and both moments of every variable (in
+   * `variables`' order), for checkpoints. {@link loadState} puts it back.
+   */
+  state(): AdamWState {
+    const read = (host: Float32Array[], dev: tf.Variable[]) =>
+      this.onHost ? host.map((a) => a.slice()) : dev.map((v) => v.dataSync() as Float32Array);
+    return { step: this.t, m: read(this.hostM, this.m), v: read(this.hostV, this.v) };
+  }
+
+  /** Restores a {@link state} taken from an optimizer over variables of the same shapes. */
+  loadState(state: AdamWState): void {
+    const where = 'AdamW.loadState';
+    if (!Number.isInteger(state.step) || state.step < 0) {
+      throw new ValidationError(where, 'state.step', 'a non-negative integer', state.step);
+    }
+    for (const [name, list] of [
+      ['m', state.m],
+      ['v', state.v],
+    ] as const) {
+      if (list.length !== this.variables.length) {
+        throw new ValidationError(
+          where,
+          `state.${name}`,
+          `${this.variables.length} arrays (one per variable)`,
+          list.length,
+        );
+      }
+      list.forEach((a, i) => {
+        if (a.length !== this.variables[i]!.size) {
+          throw new ValidationError(
+            where,
+            `state.${name}[${i}]`,
+            `${this.variables[i]!.size} values (variable ${this.variables[i]!.name})`,
+            a.length,
+          );
+        }
+      });
+    }
+    this.t = state.step;
+    this.variables.forEach((x, i) => {
+      if (this.onHost) {
+        this.hostM[i]!.set(state.m[i]!);
+        this.hostV[i]!.set(state.v[i]!);
+      } else {
+        tf.tidy(() => {
+          this.m[i]!.assign(tf.tensor(state.m[i]!, x.shape, 'float32'));
+          this.v[i]!.assign(tf.tensor(state.v[i]!, x.shape, 'float32'));
+        });
+      }
+    });
   }
 
   dispose(): void {

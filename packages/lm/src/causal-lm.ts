@@ -316,6 +316,22 @@ export class CausalLM {
     return this.adapter;
   }
 
+  /**
+   * Runs `fn` with the LoRA adapter switched off (the base model's outputs), then switches it back
+   * on, even when `fn` throws: the reference policy of LoRA training without a second copy of the
+   * weights, as PEFT's `disable_adapter()`. Without an adapter it simply runs `fn`.
+   */
+  withoutLora<T>(fn: () => T): T {
+    const adapter = this.adapter;
+    if (!adapter || !adapter.enabled) return fn();
+    adapter.enabled = false;
+    try {
+      return fn();
+    } finally {
+      adapter.enabled = true;
+    }
+  }
+
   /** Folds the adapter into the base weights (W += alpha/r * A B) and detaches it. */
   mergeLora(): void {
     if (!this.adapter)

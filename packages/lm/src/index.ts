@@ -2,7 +2,10 @@ export {
   AdamW,
   AdamWConfig,
   type AdamWSettings,
+  type AdamWState,
+  clipFactor,
   clipGradNorm,
+  globalNorm,
 } from './adamw.js';
 export {
   type AdamWHyperparameters,

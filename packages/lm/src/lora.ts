@@ -142,9 +142,16 @@ export class LoraAdapter {
     return [...this.pairs.values()].flatMap((p) => [p.a, p.b]);
   }
 
-  /** y + scale * dropout(x) A B for an adapted module; y unchanged otherwise. */
+  /**
+   * Whether the adapter takes part in forward passes. Switched off, the model computes its base
+   * weights' outputs: PPO's reference policy without a second copy of the model (PEFT's
+   * `disable_adapter()`); see `CausalLM.withoutLora`.
+   */
+  enabled = true;
+
+  /** y + scale * dropout(x) A B for an adapted module; y unchanged otherwise (or when disabled). */
   apply(path: string, x: tf.Tensor2D, y: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    const pair = this.pairs.get(path);
+    const pair = this.enabled ? this.pairs.get(path) : undefined;
     if (!pair) return y;
     const rate = this.settings.dropout;
     const input = training && rate > 0 ? tf.dropout(x, rate, undefined, this.rng.uint32()) : x;
