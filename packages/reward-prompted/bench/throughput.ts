@@ -5,9 +5,9 @@
 
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { ChatClient } from '../src/chatClient.js';
-import { ChatJudge } from '../src/chatJudge.js';
-import { buildJudgeMessages, resolvePromptConfig } from '../src/prompt.js';
+import { ChatClient } from '../src/chat-client.js';
+import { ChatJudge } from '../src/chat-judge.js';
+import { buildJudgeMessages, resolvePromptConfig } from '../src/judge-prompt.js';
 
 const N = 1000;
 const LATENCY_MS = 50;

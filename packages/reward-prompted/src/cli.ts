@@ -5,14 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { streamLogger, streamProgress, VaError } from '@va/core';
-import { ChatClient } from './chatClient.js';
-import { type ChatClientConfig, presetConfig } from './chatClientConfig.js';
-import { ChatJudge } from './chatJudge.js';
+import { ChatClient } from './chat-client.js';
+import { type ChatClientConfig, presetConfig } from './chat-client-config.js';
+import { ChatJudge } from './chat-judge.js';
 import type { Judge } from './judge.js';
-import { judgeFile } from './judgeFile.js';
-import { OfflineJudge } from './offlineJudge.js';
+import { judgeFile } from './judge-file.js';
+import { PROMPT_VERSION, RUBRICS } from './judge-prompt.js';
+import { OfflineJudge } from './offline-judge.js';
 import { JUDGE_PRESETS } from './presets.js';
-import { PROMPT_VERSION, RUBRICS } from './prompt.js';
 
 const USAGE = `Usage: va-judge <input.jsonl> -o <output.jsonl> [options]
 

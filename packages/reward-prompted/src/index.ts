@@ -4,9 +4,9 @@ export {
   type ChatClientStats,
   type ChatCompletion,
   type TokenUsage,
-} from './chatClient.js';
-export { ChatClientConfig, presetConfig } from './chatClientConfig.js';
-export { ChatJudge, ChatJudgeConfig } from './chatJudge.js';
+} from './chat-client.js';
+export { ChatClientConfig, presetConfig } from './chat-client-config.js';
+export { ChatJudge, ChatJudgeConfig } from './chat-judge.js';
 export {
   type Bounds,
   type MixtureMoments,
@@ -16,29 +16,13 @@ export {
   sampleMixture,
 } from './interval.js';
 export { type Judge, type Judgment, NO_USAGE } from './judge.js';
-export { CACHE_FORMAT, type CacheEntry, cacheKey, JudgeCache } from './judgeCache.js';
+export { CACHE_FORMAT, type CacheEntry, cacheKey, JudgeCache } from './judge-cache.js';
 export {
   type JudgeFileOptions,
   type JudgeFileSummary,
   judgeFile,
   type OutputRow,
-} from './judgeFile.js';
-export {
-  OFFLINE_JUDGE_NAME,
-  OfflineJudge,
-  OfflineJudgeConfig,
-  type OfflineScorer,
-} from './offlineJudge.js';
-export {
-  type Candidate,
-  type Interval,
-  type IntervalForm,
-  IntervalParseError,
-  type IntervalScale,
-  makeInterval,
-  parseInterval,
-} from './parseInterval.js';
-export { isLocalUrl, JUDGE_PRESETS, type JudgePreset, type TokenPrices } from './presets.js';
+} from './judge-file.js';
 export {
   buildJudgeMessages,
   type ChatMessage,
@@ -51,7 +35,23 @@ export {
   SENTIMENT_RUBRIC,
   systemPrompt,
   userPrompt,
-} from './prompt.js';
-export { PromptedRewardConfig, PromptedRewardModel } from './promptedRewardModel.js';
+} from './judge-prompt.js';
+export {
+  OFFLINE_JUDGE_NAME,
+  OfflineJudge,
+  OfflineJudgeConfig,
+  type OfflineScorer,
+} from './offline-judge.js';
+export {
+  type Candidate,
+  type Interval,
+  type IntervalForm,
+  IntervalParseError,
+  type IntervalScale,
+  makeInterval,
+  parseInterval,
+} from './parse-interval.js';
+export { isLocalUrl, JUDGE_PRESETS, type JudgePreset, type TokenPrices } from './presets.js';
+export { PromptedRewardConfig, PromptedRewardModel } from './prompted-reward-model.js';
 export { isRetryableStatus, parseRetryAfter } from './retry.js';
 export { type SentimentEvidence, scoreSentiment } from './sentiment.js';

@@ -2,8 +2,8 @@
 // the reward model, the CLI and the experiments do not care which judge they hold (SPEC 3).
 
 import type { RewardQuery } from '@va/core';
-import type { TokenUsage } from './chatClient.js';
-import type { Interval } from './parseInterval.js';
+import type { TokenUsage } from './chat-client.js';
+import type { Interval } from './parse-interval.js';
 
 /** One judge's verdict on one (prompt, response) pair. */
 export interface Judgment {

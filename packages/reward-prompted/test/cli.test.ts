@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@va/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutputRow } from '../src/judgeFile.js';
-import { type FakeServer, startFakeServer } from './fakeServer.js';
+import type { OutputRow } from '../src/judge-file.js';
+import { type FakeServer, startFakeServer } from './fake-server.js';
 
 // The command end to end, run from source through tsx as a separate process.
 const pkg = fileURLToPath(new URL('..', import.meta.url));

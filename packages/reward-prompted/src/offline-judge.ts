@@ -3,7 +3,7 @@
 
 import { ConfigError, defineConfig, is, type RewardQuery } from '@va/core';
 import { type Judge, type Judgment, NO_USAGE } from './judge.js';
-import { parseInterval } from './parseInterval.js';
+import { parseInterval } from './parse-interval.js';
 import { scoreSentiment } from './sentiment.js';
 
 /** A programmatic score: polarity in [-1, 1] (low to high end of the scale), ambiguity in [0, 1]. */

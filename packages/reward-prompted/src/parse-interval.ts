@@ -2,7 +2,7 @@
 // Appendix C): JSON, fenced JSON, brackets, "a - b", "a to b", "low: a, high: b", reasoning around it.
 
 import { checkNumber, VaError, ValidationError } from '@va/core';
-import { extractJsonCandidates, wholeJsonInterval } from './jsonCandidates.js';
+import { extractJsonCandidates, wholeJsonInterval } from './json-candidates.js';
 
 /** A judge's interval on its scale, with the moments of `Uniform[low, high]`. */
 export interface Interval {

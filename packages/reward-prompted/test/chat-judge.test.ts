@@ -3,19 +3,19 @@ import { join } from 'node:path';
 import { Rng } from '@va/core';
 import { tempDir } from '@va/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatClient } from '../src/chatClient.js';
-import type { ChatClientConfig } from '../src/chatClientConfig.js';
-import { ChatJudge } from '../src/chatJudge.js';
+import { ChatClient } from '../src/chat-client.js';
+import type { ChatClientConfig } from '../src/chat-client-config.js';
+import { ChatJudge } from '../src/chat-judge.js';
 import { mixIntervals } from '../src/interval.js';
-import { IntervalParseError } from '../src/parseInterval.js';
-import { PROMPT_VERSION } from '../src/prompt.js';
-import { PromptedRewardModel } from '../src/promptedRewardModel.js';
+import { PROMPT_VERSION } from '../src/judge-prompt.js';
+import { IntervalParseError } from '../src/parse-interval.js';
+import { PromptedRewardModel } from '../src/prompted-reward-model.js';
 import {
   type Behaviour,
   type FakeServer,
   type SeenRequest,
   startFakeServer,
-} from './fakeServer.js';
+} from './fake-server.js';
 
 const KEY = 'sk-judge-0123456789abcdefXYZW';
 let server: FakeServer | undefined;

@@ -1,15 +1,15 @@
 import { ConfigError, type Logger, RemoteError } from '@va/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatClient } from '../src/chatClient.js';
-import { type ChatClientConfig, presetConfig } from '../src/chatClientConfig.js';
-import { buildJudgeMessages, resolvePromptConfig } from '../src/prompt.js';
+import { ChatClient } from '../src/chat-client.js';
+import { type ChatClientConfig, presetConfig } from '../src/chat-client-config.js';
+import { buildJudgeMessages, resolvePromptConfig } from '../src/judge-prompt.js';
 import { parseRetryAfter } from '../src/retry.js';
 import {
   type Behaviour,
   type FakeServer,
   type SeenRequest,
   startFakeServer,
-} from './fakeServer.js';
+} from './fake-server.js';
 
 const KEY = 'sk-test-9f8e7d6c5b4a3210ABCDEFGHijkl';
 const env = { VA_TEST_KEY: KEY };

@@ -1,6 +1,6 @@
 import { VaError } from '@va/core';
 import { describe, expect, it } from 'vitest';
-import { IntervalParseError, parseInterval } from '../src/parseInterval.js';
+import { IntervalParseError, parseInterval } from '../src/parse-interval.js';
 
 // Answers shaped like what GPT-4o/4o-mini, Gemini 1.5/2.0 Flash, DeepSeek-V3/R1, Llama 3.x, Qwen
 // 2.5/3 and Mistral return to the interval prompt (JSON requested; not always obeyed).

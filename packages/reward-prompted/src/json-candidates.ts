@@ -1,7 +1,7 @@
 // Finds JSON objects in free text (plain, in ```json fences, or Python-dict style) and reads an
 // interval out of them: {"low": a, "high": b} and the other key names and nestings judges use.
 
-import type { Candidate } from './parseInterval.js';
+import type { Candidate } from './parse-interval.js';
 
 const LOW_NAMES = [
   'low',

@@ -20,7 +20,7 @@ import {
   silentLogger,
 } from '@va/core';
 import type { Judge } from './judge.js';
-import { Semaphore } from './limit.js';
+import { Semaphore } from './semaphore.js';
 
 /** Where to read, where to write, and with which judge. */
 export interface JudgeFileOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey } from '../src/judgeCache.js';
+import { cacheKey } from '../src/judge-cache.js';
 import {
   buildJudgeMessages,
   PROMPT_VERSION,
@@ -7,7 +7,7 @@ import {
   reaskPrompt,
   resolvePromptConfig,
   SENTIMENT_RUBRIC,
-} from '../src/prompt.js';
+} from '../src/judge-prompt.js';
 
 const query = { prompt: 'Review the film:', response: 'It was fine, I guess.' };
 

@@ -3,13 +3,13 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, type Logger, RemoteError, Rng, silentLogger } from '@va/core';
-import { ChatClientConfig } from './chatClientConfig.js';
-import { HttpTransport, TimeoutError } from './httpTransport.js';
-import { Semaphore } from './limit.js';
+import { ChatClientConfig } from './chat-client-config.js';
+import { HttpTransport, TimeoutError } from './http-transport.js';
+import type { ChatMessage } from './judge-prompt.js';
 import { isLocalUrl } from './presets.js';
-import type { ChatMessage } from './prompt.js';
 import { redact } from './redact.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
+import { Semaphore } from './semaphore.js';
 
 /** Token counts as the server reports them (`usage.prompt_tokens`, `usage.completion_tokens`). */
 export interface TokenUsage {

@@ -9,17 +9,17 @@ import {
   type RewardQuery,
   silentLogger,
 } from '@va/core';
-import type { ChatClient, TokenUsage } from './chatClient.js';
+import type { ChatClient, TokenUsage } from './chat-client.js';
 import { type Judge, type Judgment, NO_USAGE } from './judge.js';
-import { CACHE_FORMAT, cacheKey, JudgeCache } from './judgeCache.js';
-import { IntervalParseError, parseInterval } from './parseInterval.js';
+import { CACHE_FORMAT, cacheKey, JudgeCache } from './judge-cache.js';
 import {
   buildJudgeMessages,
   type ChatMessage,
   JudgePromptConfig,
   PROMPT_VERSION,
   reaskPrompt,
-} from './prompt.js';
+} from './judge-prompt.js';
+import { IntervalParseError, parseInterval } from './parse-interval.js';
 
 /** Settings of a {@link ChatJudge}: the prompt's, plus the re-ask budget. */
 export interface ChatJudgeConfig extends JudgePromptConfig {

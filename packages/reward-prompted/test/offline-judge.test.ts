@@ -1,7 +1,7 @@
 import { Rng } from '@va/core';
 import { describe, expect, it } from 'vitest';
-import { OFFLINE_JUDGE_NAME, OfflineJudge } from '../src/offlineJudge.js';
-import { PromptedRewardModel } from '../src/promptedRewardModel.js';
+import { OFFLINE_JUDGE_NAME, OfflineJudge } from '../src/offline-judge.js';
+import { PromptedRewardModel } from '../src/prompted-reward-model.js';
 import { scoreSentiment } from '../src/sentiment.js';
 
 const r = (response: string) => ({ prompt: 'Write a movie review:', response });

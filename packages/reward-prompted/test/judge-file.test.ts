@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { type Logger, ResourceError } from '@va/core';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
-import { judgeFile, type OutputRow } from '../src/judgeFile.js';
-import { OfflineJudge } from '../src/offlineJudge.js';
+import { judgeFile, type OutputRow } from '../src/judge-file.js';
+import { OfflineJudge } from '../src/offline-judge.js';
 
 const readRows = (path: string): OutputRow[] =>
   readFileSync(path, 'utf8')
