@@ -1,13 +1,16 @@
 """Independent PyTorch reference for @va/lm's models, written from the architectures' definitions
 (GPT-2: Radford et al. 2019 / HF modeling_gpt2; Llama family: RMSNorm, rotary with rotate_half, GQA,
-SwiGLU as HF modeling_llama / modeling_qwen2 / modeling_mistral compute them).
+SwiGLU as HF modeling_llama / modeling_qwen2 / modeling_mistral compute them; Gemma, Gemma 2 and
+Gemma 3 text: (1 + w) RMSNorm, scaled embeddings, GeGLU, soft-capping, sliding layers, as HF
+modeling_gemma / modeling_gemma2 / modeling_gemma3 compute them).
 
 Writes tiny random checkpoints in exactly the Hugging Face layout (config.json + model.safetensors,
 the safetensors bytes written by hand: torch 1.13 has no safetensors package) plus input ids,
 expected logits, hidden states and gradients, to test/fixtures/<name>/.
 Also writes HF's sampling warpers' outputs (temperature, top-k, top-p) to test/fixtures/sampling.json.
 
-Run: /usr/bin/python3 packages/lm/scripts/torch_reference.py
+Run: /usr/bin/python3 packages/lm/scripts/torch_reference.py          (everything)
+     /usr/bin/python3 packages/lm/scripts/torch_reference.py gemma    (the Gemma fixtures only)
 """
 
 import json
@@ -222,6 +225,125 @@ def llama_forward(w, cfg, ids, mask):
 
 
 # ----------------------------------------------------------------------------------------------
+# Gemma family (Gemma, Gemma 2, Gemma 3 text), as HF modeling_gemma / gemma2 / gemma3 compute them
+# ----------------------------------------------------------------------------------------------
+
+def gemma_rms_norm(x, weight, eps):
+    """GemmaRMSNorm: normalised in float32, then scaled by (1 + weight) (weights are centred on 0)."""
+    x32 = x.float()
+    out = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + eps)
+    return (out * (1.0 + weight.float())).type_as(x)
+
+
+def gemma_sliding(cfg):
+    """Which layers attend through the sliding window: Gemma none, Gemma 2 the even layers,
+    Gemma 3 every layer but each `sliding_window_pattern`-th (or `layer_types` where given)."""
+    n, kind = cfg["num_hidden_layers"], cfg["model_type"]
+    if kind == "gemma" or cfg.get("sliding_window") is None:
+        return [False] * n
+    if cfg.get("layer_types"):
+        return [t == "sliding_attention" for t in cfg["layer_types"]]
+    if kind == "gemma2":
+        return [not bool(i % 2) for i in range(n)]
+    return [bool((i + 1) % cfg.get("sliding_window_pattern", 6)) for i in range(n)]
+
+
+def gemma_weights(cfg, gen):
+    d, f, v = cfg["hidden_size"], cfg["intermediate_size"], cfg["vocab_size"]
+    nh, nkv, hd = llama_dims(cfg)
+    r = lambda *s, std=0.3: torch.randn(*s, generator=gen) * std
+    later = cfg["model_type"] != "gemma"
+    w = {"model.embed_tokens.weight": r(v, d, std=0.5)}
+    for i in range(cfg["num_hidden_layers"]):
+        p = f"model.layers.{i}."
+        w[p + "input_layernorm.weight"] = r(d, std=0.2)  # (1 + w): around 0
+        w[p + "self_attn.q_proj.weight"] = r(nh * hd, d)
+        w[p + "self_attn.k_proj.weight"] = r(nkv * hd, d)
+        w[p + "self_attn.v_proj.weight"] = r(nkv * hd, d)
+        w[p + "self_attn.o_proj.weight"] = r(d, nh * hd)
+        if cfg["model_type"] == "gemma3_text":
+            w[p + "self_attn.q_norm.weight"] = r(hd, std=0.2)
+            w[p + "self_attn.k_norm.weight"] = r(hd, std=0.2)
+        w[p + "post_attention_layernorm.weight"] = r(d, std=0.2)
+        if later:
+            w[p + "pre_feedforward_layernorm.weight"] = r(d, std=0.2)
+            w[p + "post_feedforward_layernorm.weight"] = r(d, std=0.2)
+        w[p + "mlp.gate_proj.weight"] = r(f, d)
+        w[p + "mlp.up_proj.weight"] = r(f, d)
+        w[p + "mlp.down_proj.weight"] = r(d, f)
+    w["model.norm.weight"] = r(d, std=0.2)
+    return w  # tied: no lm_head.weight
+
+
+def softcap(x, cap):
+    return torch.tanh(x / cap) * cap if cap is not None else x
+
+
+def gemma_forward(w, cfg, ids, mask):
+    b, t = ids.shape
+    d = cfg["hidden_size"]
+    nh, nkv, hd = llama_dims(cfg)
+    eps = cfg["rms_norm_eps"]
+    kind = cfg["model_type"]
+    later = kind != "gemma"
+    # hidden_activation null means gelu_pytorch_tanh; hidden_act is ignored (HF's GemmaMLP).
+    act = cfg.get("hidden_activation") or "gelu_pytorch_tanh"
+    gelu = (lambda z: F.gelu(z)) if act == "gelu" else (lambda z: F.gelu(z, approximate="tanh"))
+    scaling = (cfg.get("query_pre_attn_scalar") or hd) ** -0.5 if later else hd ** -0.5
+    attn_cap = cfg.get("attn_logit_softcapping") if later else None
+    final_cap = cfg.get("final_logit_softcapping") if later else None
+    pos = positions_from_mask(mask)
+
+    def rope(c):
+        freqs = pos[:, :, None].float() * inv_freq(c)[None, None, :]
+        emb = torch.cat((freqs, freqs), dim=-1)
+        return emb.cos()[:, None], emb.sin()[:, None]  # [B, 1, T, hd]
+
+    global_rope = rope(cfg)
+    local_rope = global_rope
+    if kind == "gemma3_text":  # sliding layers: their own base, no scaling
+        local_rope = rope({**cfg, "rope_theta": cfg.get("rope_local_base_freq", 10000.0), "rope_scaling": None})
+    sliding = gemma_sliding(cfg)
+    full_bias = attention_bias(mask)
+    window_bias = attention_bias(mask, cfg.get("sliding_window"))
+    lin = lambda x, name: x @ w[name + ".weight"].T
+    heads = lambda z, n: z.view(b, t, n, hd).transpose(1, 2)
+    # The normalizer is a tensor of the hidden states' dtype: sqrt(hidden) rounded to float32.
+    x = w["model.embed_tokens.weight"][ids] * torch.tensor(d ** 0.5, dtype=torch.float32)
+    for i in range(cfg["num_hidden_layers"]):
+        p = f"model.layers.{i}."
+        a = gemma_rms_norm(x, w[p + "input_layernorm.weight"], eps)
+        q = heads(lin(a, p + "self_attn.q_proj"), nh)
+        k = heads(lin(a, p + "self_attn.k_proj"), nkv)
+        v = heads(lin(a, p + "self_attn.v_proj"), nkv)
+        if kind == "gemma3_text":
+            q = gemma_rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
+            k = gemma_rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
+        cos, sin = local_rope if sliding[i] else global_rope
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        k = torch.repeat_interleave(k, nh // nkv, dim=1)
+        v = torch.repeat_interleave(v, nh // nkv, dim=1)
+        # HF's eager attention: scale, soft-cap, then the (sliding or full) causal mask.
+        scores = softcap((q @ k.transpose(-1, -2)) * scaling, attn_cap)
+        scores = scores + (window_bias if sliding[i] else full_bias)
+        o = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, t, nh * hd)
+        o = lin(o, p + "self_attn.o_proj")
+        if later:
+            x = x + gemma_rms_norm(o, w[p + "post_attention_layernorm.weight"], eps)
+            m = gemma_rms_norm(x, w[p + "pre_feedforward_layernorm.weight"], eps)
+        else:
+            x = x + o
+            m = gemma_rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
+        h = lin(gelu(lin(m, p + "mlp.gate_proj")) * lin(m, p + "mlp.up_proj"), p + "mlp.down_proj")
+        if later:
+            h = gemma_rms_norm(h, w[p + "post_feedforward_layernorm.weight"], eps)
+        x = x + h
+    hidden = gemma_rms_norm(x, w["model.norm.weight"], eps)
+    return softcap(hidden @ w["model.embed_tokens.weight"].T, final_cap), hidden
+
+
+# ----------------------------------------------------------------------------------------------
 # Fixtures
 # ----------------------------------------------------------------------------------------------
 
@@ -373,9 +495,55 @@ def main():
     }
     write_case("mistral-tiny", mistral, llama_weights, llama_forward, lambda k: k,
                ["model.layers.0.mlp.down_proj.weight"], seed=4)
+    write_gemma_cases()
     write_sampling()
     write_adamw()
 
 
+def write_gemma_cases():
+    # Gemma-2B-shaped: multi-query, head_dim 8 != 24 / 4, config.json's "hidden_act": "gelu" ignored.
+    gemma = {
+        "model_type": "gemma", "architectures": ["GemmaForCausalLM"], "vocab_size": 48, "hidden_size": 24,
+        "intermediate_size": 40, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 1,
+        "head_dim": 8, "hidden_act": "gelu", "hidden_activation": None, "max_position_embeddings": 64,
+        "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "attention_bias": False, "tie_word_embeddings": True,
+        "bos_token_id": 2, "eos_token_id": 1, "pad_token_id": 0,
+    }
+    write_case("gemma-tiny", gemma, gemma_weights, gemma_forward, lambda k: k,
+               ["model.layers.0.self_attn.q_proj.weight", "model.layers.1.input_layernorm.weight",
+                "model.embed_tokens.weight"], seed=5)
+    # Gemma 2: GQA 4/2, head_dim 12, query_pre_attn_scalar 10 != head_dim, both soft-caps low enough
+    # to bend, a window of 3 on layers 0 and 2 (7 tokens: it cuts), layer 1 global.
+    gemma2 = {
+        "model_type": "gemma2", "architectures": ["Gemma2ForCausalLM"], "vocab_size": 48, "hidden_size": 24,
+        "intermediate_size": 40, "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 2,
+        "head_dim": 12, "hidden_activation": "gelu_pytorch_tanh", "max_position_embeddings": 64,
+        "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "query_pre_attn_scalar": 10, "sliding_window": 3,
+        "attn_logit_softcapping": 2.0, "final_logit_softcapping": 3.0, "tie_word_embeddings": True,
+        "cache_implementation": "hybrid", "bos_token_id": 2, "eos_token_id": [1, 45], "pad_token_id": 0,
+    }
+    write_case("gemma2-tiny", gemma2, gemma_weights, gemma_forward, lambda k: k,
+               ["model.layers.0.self_attn.k_proj.weight", "model.layers.2.post_feedforward_layernorm.weight",
+                "model.layers.1.pre_feedforward_layernorm.weight", "model.norm.weight",
+                "model.embed_tokens.weight"], seed=6)
+    # Gemma 3 text: q/k head norms, layers 0 and 1 slide (pattern 3) with their own rotary base,
+    # layer 2 global with linear rope scaling.
+    gemma3 = {
+        "model_type": "gemma3_text", "architectures": ["Gemma3ForCausalLM"], "vocab_size": 48,
+        "hidden_size": 24, "intermediate_size": 40, "num_hidden_layers": 3, "num_attention_heads": 4,
+        "num_key_value_heads": 2, "head_dim": 8, "hidden_activation": "gelu_pytorch_tanh",
+        "max_position_embeddings": 64, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0,
+        "rope_scaling": {"rope_type": "linear", "factor": 8.0}, "rope_local_base_freq": 100.0,
+        "query_pre_attn_scalar": 8, "sliding_window": 3, "sliding_window_pattern": 3,
+        "attn_logit_softcapping": None, "final_logit_softcapping": None, "tie_word_embeddings": True,
+        "bos_token_id": 2, "eos_token_id": [1, 46], "pad_token_id": 0,
+    }
+    write_case("gemma3-tiny", gemma3, gemma_weights, gemma_forward, lambda k: k,
+               ["model.layers.0.self_attn.q_norm.weight", "model.layers.2.self_attn.o_proj.weight",
+                "model.layers.1.mlp.gate_proj.weight"], seed=7)
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    write_gemma_cases() if sys.argv[1:] == ["gemma"] else main()

@@ -1,9 +1,10 @@
-// The two decoder stacks, read off Hugging Face's modeling_gpt2.py and modeling_llama.py (Qwen2 and
-// Mistral are Llama with q/k/v biases or a sliding window): embeddings, blocks, final norm.
+// The decoder stacks, read off Hugging Face's modeling_gpt2.py, modeling_llama.py (Qwen2 and Mistral
+// are Llama with q/k/v biases or a sliding window) and modeling_gemma / gemma2 / gemma3 (text).
 
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '@va/core';
 import type { Gpt2ModelConfig, LlamaModelConfig, ModelConfig } from './config.js';
+import type { GemmaModelConfig } from './gemma-config.js';
 import {
   applyRotary,
   attention,
@@ -13,6 +14,7 @@ import {
   layerNorm,
   rmsNorm,
   silu,
+  softcap,
 } from './ops.js';
 import { inverseFrequencies, rotaryTables } from './rotary.js';
 
@@ -34,6 +36,11 @@ export interface StackInputs {
   readonly positions: readonly (readonly number[])[];
   /** Additive attention bias [batch, 1, time, past + time]. */
   readonly bias: tf.Tensor4D;
+  /**
+   * The bias with the sliding window as well, for models whose layers differ (Gemma 2/3's sliding
+   * layers read it; absent when the window covers every key). Mistral's `bias` has the window.
+   */
+  readonly windowBias?: tf.Tensor4D;
   /** Keys and values of earlier positions per layer, [batch, kvHeads, past, headDim]. */
   readonly past?: {
     readonly keys: readonly tf.Tensor4D[];
@@ -177,9 +184,105 @@ export function llamaStack(
   return { hidden, keys, values };
 }
 
+const gemmaFreqCache = new WeakMap<
+  GemmaModelConfig,
+  { global: Float32Array; local: Float32Array | undefined }
+>();
+
+/**
+ * Gemma / Gemma 2 / Gemma 3 (text): embeddings times sqrt(hidden), RMSNorm x * (1 + w), rotary q/k
+ * (Gemma 3: after a norm of each head; sliding layers with their own unscaled base), grouped-query
+ * attention scaled by query_pre_attn_scalar^-1/2 with optional soft-capping, GeGLU MLP (GELU tanh),
+ * and Gemma 2/3's norms after attention and around the MLP. The caller soft-caps the logits.
+ */
+export function gemmaStack(
+  config: GemmaModelConfig,
+  w: StackWeights,
+  inp: StackInputs,
+): StackOutputs {
+  const { batch: b, time: t } = inp;
+  const h = config.numHeads;
+  const hkv = config.numKvHeads;
+  const hd = config.headDim;
+  const eps = config.normEps;
+  let freqs = gemmaFreqCache.get(config);
+  if (!freqs) {
+    const local = config.localRopeTheta;
+    freqs = {
+      global: inverseFrequencies(config),
+      local:
+        local === undefined
+          ? undefined
+          : inverseFrequencies({ headDim: hd, hf: { rope_theta: local, rope_scaling: null } }),
+    };
+    gemmaFreqCache.set(config, freqs);
+  }
+  const tablesOf = (inv: Float32Array) => {
+    const tables = rotaryTables(inp.positions, inv);
+    return {
+      cos: tf.tensor4d(tables.cos, tables.shape),
+      sin: tf.tensor4d(tables.sin, tables.shape),
+    };
+  };
+  const globalRope = tablesOf(freqs.global);
+  const localRope = freqs.local ? tablesOf(freqs.local) : globalRope;
+  // Gemma's RMSNorm scales by (1 + w): the weights are stored centred on 0.
+  const norm = (x: tf.Tensor, name: string) => rmsNorm(x, tf.add(w.param(name), 1), eps);
+  const act = config.activation === 'exact' ? geluErf : geluTanh;
+  const table = w.param('model.embed_tokens.weight') as tf.Tensor2D;
+  let x = tf.mul(embed(table, inp.ids), config.embedScale) as tf.Tensor2D; // [b*t, d]
+  const keys: tf.Tensor4D[] = [];
+  const values: tf.Tensor4D[] = [];
+  for (let i = 0; i < config.numLayers; i++) {
+    const p = `model.layers.${i}`;
+    const sliding = config.slidingLayers[i]!;
+    const { cos, sin } = sliding ? localRope : globalRope;
+    const a = norm(x, `${p}.input_layernorm.weight`) as tf.Tensor2D;
+    let q = splitHeads(w.linear(`${p}.self_attn.q_proj`, a), b, t, h, hd);
+    let k = splitHeads(w.linear(`${p}.self_attn.k_proj`, a), b, t, hkv, hd);
+    const v = splitHeads(w.linear(`${p}.self_attn.v_proj`, a), b, t, hkv, hd);
+    if (config.qkNorm) {
+      q = norm(q, `${p}.self_attn.q_norm.weight`) as tf.Tensor4D;
+      k = norm(k, `${p}.self_attn.k_norm.weight`) as tf.Tensor4D;
+    }
+    q = applyRotary(q, cos, sin);
+    k = applyRotary(k, cos, sin);
+    const kAll = withPast(k, inp.past?.keys, i);
+    const vAll = withPast(v, inp.past?.values, i);
+    keys.push(kAll);
+    values.push(vAll);
+    const bias = sliding ? (inp.windowBias ?? inp.bias) : inp.bias;
+    const attn = attention(q, kAll, vAll, bias, config.queryScale, config.attnSoftcap);
+    let o: tf.Tensor = w.linear(`${p}.self_attn.o_proj`, attn);
+    let m: tf.Tensor2D;
+    if (config.sandwichNorms) {
+      o = norm(o, `${p}.post_attention_layernorm.weight`);
+      x = tf.add(x, o);
+      m = norm(x, `${p}.pre_feedforward_layernorm.weight`) as tf.Tensor2D;
+    } else {
+      x = tf.add(x, o);
+      m = norm(x, `${p}.post_attention_layernorm.weight`) as tf.Tensor2D;
+    }
+    const gate = act(w.linear(`${p}.mlp.gate_proj`, m));
+    const up = tf.mul(gate, w.linear(`${p}.mlp.up_proj`, m)) as tf.Tensor2D;
+    let f: tf.Tensor = w.linear(`${p}.mlp.down_proj`, up);
+    if (config.sandwichNorms) f = norm(f, `${p}.post_feedforward_layernorm.weight`);
+    x = tf.add(x, f);
+  }
+  const hidden = norm(x, 'model.norm.weight') as tf.Tensor2D;
+  return { hidden, keys, values };
+}
+
 /** The stack of `config`'s family. */
 export function runStack(config: ModelConfig, w: StackWeights, inp: StackInputs): StackOutputs {
+  if (config.family === 'gemma') return gemmaStack(config, w, inp);
   return config.family === 'gpt2' ? gpt2Stack(config, w, inp) : llamaStack(config, w, inp);
+}
+
+/** Logits after the output head: Gemma 2's final soft-capping, when the config has one. */
+export function finishLogits(config: ModelConfig, logits: tf.Tensor): tf.Tensor {
+  const cap = config.family === 'gemma' ? config.finalSoftcap : undefined;
+  return cap === undefined ? logits : softcap(logits, cap);
 }
 
 /** Linear module paths of a model (LoRA targets), e.g. `h.0.attn.c_attn`. */

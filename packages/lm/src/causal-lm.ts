@@ -1,9 +1,9 @@
-// A causal language model (GPT-2 or Llama family) holding its weights as tfjs variables: forward
+// A causal language model (GPT-2, Llama family or Gemma) holding its weights as tfjs variables: forward
 // pass with masks and a KV cache, per-token log-probabilities, generation, LoRA; HF's layout on disk.
 
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '@va/core';
-import { runStack, type StackWeights } from './architectures.js';
+import { finishLogits, runStack, type StackWeights } from './architectures.js';
 import { type ModelConfig, parseModelConfig } from './config.js';
 import type { GenerationOptions, GenerationResult } from './generate.js';
 import { generate } from './generate.js';
@@ -181,7 +181,7 @@ export class CausalLM {
       const d = this.config.hiddenSize;
       const flat = tf.reshape(hidden, [-1, d]) as tf.Tensor2D;
       const table = this.param(headName(this.config)) as tf.Tensor as tf.Tensor2D;
-      const logits = head(flat, table, headTransposed);
+      const logits = finishLogits(this.config, head(flat, table, headTransposed));
       return tf.reshape(logits, [...hidden.shape.slice(0, -1), this.config.vocabSize]);
     });
   }
@@ -224,7 +224,11 @@ export class CausalLM {
     const positions = options.positionIds
       ? toRows(where, 'options.positionIds', options.positionIds)
       : positionsFromMask(mask, time);
+    // Mistral's window applies to every layer; Gemma 2/3's to the sliding layers only, which read
+    // a second bias (needed only once a query has keys beyond the window).
     const window = this.config.family === 'llama' ? this.config.slidingWindow : undefined;
+    const layerWindow = this.config.family === 'gemma' ? this.config.slidingWindow : undefined;
+    const shape: [number, number, number, number] = [batch, 1, time, past + time];
     this.training = options.training === true;
     const out = tf.tidy(() => {
       const res = runStack(this.config, this.weights, {
@@ -232,7 +236,10 @@ export class CausalLM {
         batch,
         time,
         positions,
-        bias: tf.tensor4d(attentionBias(mask, time, window), [batch, 1, time, past + time]),
+        bias: tf.tensor4d(attentionBias(mask, time, window), shape),
+        ...(layerWindow !== undefined && past + time > layerWindow
+          ? { windowBias: tf.tensor4d(attentionBias(mask, time, layerWindow), shape) }
+          : {}),
         past: cache && past > 0 ? { keys: cache.keys, values: cache.values } : undefined,
       });
       return cache

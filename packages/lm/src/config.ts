@@ -1,22 +1,29 @@
-// Model configs read from a Hugging Face `config.json`: the GPT-2 family (`model_type: 'gpt2'`) and
-// the Llama family (`llama`, `qwen2`, `mistral`), validated by @va/core's defineConfig.
+// Model configs read from a Hugging Face `config.json`: the GPT-2 family (`model_type: 'gpt2'`), the
+// Llama family (`llama`, `qwen2`, `mistral`) and Gemma (gemma-config.ts), validated by defineConfig.
 
 import { ConfigError, type ConfigSpec, defineConfig, describeValue, is } from '@va/core';
+import {
+  allIds,
+  checkRopeScaling,
+  firstId,
+  optionalPositiveInteger,
+  pick,
+  type TokenIds,
+  tokenIds,
+} from './config-fields.js';
+import { GEMMA_MODEL_TYPES, type GemmaModelConfig, parseGemmaConfig } from './gemma-config.js';
+
+export { SUPPORTED_ROPE_TYPES } from './config-fields.js';
 
 /** The `model_type`s this package runs. */
-export const SUPPORTED_MODEL_TYPES = ['gpt2', 'llama', 'qwen2', 'mistral'] as const;
+export const SUPPORTED_MODEL_TYPES = [
+  'gpt2',
+  'llama',
+  'qwen2',
+  'mistral',
+  ...GEMMA_MODEL_TYPES,
+] as const;
 export type ModelType = (typeof SUPPORTED_MODEL_TYPES)[number];
-
-type TokenIds = number | number[] | null;
-
-const tokenIds = (v: TokenIds) =>
-  v === null ||
-  (Number.isInteger(v) && (v as number) >= 0) ||
-  (Array.isArray(v) && v.every((x) => Number.isInteger(x) && x >= 0))
-    ? undefined
-    : 'must be null, a token id or an array of token ids';
-const optionalPositiveInteger = (v: number | null) =>
-  v === null || (Number.isInteger(v) && v > 0) ? undefined : 'must be null or a positive integer';
 
 /** The `config.json` keys of a GPT-2 model (names as Hugging Face writes them). */
 export interface Gpt2HfConfig {
@@ -97,22 +104,6 @@ export interface LlamaHfConfig {
   pad_token_id: TokenIds;
 }
 
-/** Supported `rope_scaling.rope_type`s (Hugging Face's `ROPE_INIT_FUNCTIONS` names). */
-export const SUPPORTED_ROPE_TYPES = ['default', 'linear', 'llama3'] as const;
-
-function checkRopeScaling(v: Record<string, unknown> | null): string | undefined {
-  if (v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) return 'must be null or an object';
-  const type = v.rope_type ?? v.type;
-  if (!SUPPORTED_ROPE_TYPES.includes(type as never)) {
-    return `rope_type ${describeValue(type)} is not supported; supported: ${SUPPORTED_ROPE_TYPES.join(', ')}`;
-  }
-  if (type !== 'default' && !(typeof v.factor === 'number' && v.factor > 0)) {
-    return `rope_type '${type}' needs a positive 'factor'`;
-  }
-  return undefined;
-}
-
 /** Llama-family config keys with Hugging Face's `LlamaConfig` defaults (Llama-2-7B's shape). */
 export const LlamaConfig: ConfigSpec<LlamaHfConfig> = defineConfig<LlamaHfConfig>('LlamaConfig', {
   vocab_size: { default: 32000, doc: 'tokens in the vocabulary', check: is.positiveInteger },
@@ -161,8 +152,8 @@ export const LlamaConfig: ConfigSpec<LlamaHfConfig> = defineConfig<LlamaHfConfig
   pad_token_id: { default: null, doc: 'padding token', check: tokenIds },
 });
 
-/** What every model needs, in one shape for both families (derived once from the HF keys). */
-interface CommonConfig {
+/** What every model needs, in one shape for all families (derived once from the HF keys). */
+export interface CommonConfig {
   readonly modelType: ModelType;
   readonly vocabSize: number;
   readonly hiddenSize: number;
@@ -202,33 +193,17 @@ export interface LlamaModelConfig extends CommonConfig {
 }
 
 /** A resolved model config: `family` tells which architecture runs it. */
-export type ModelConfig = Gpt2ModelConfig | LlamaModelConfig;
+export type ModelConfig = Gpt2ModelConfig | LlamaModelConfig | GemmaModelConfig;
 
 const ARCHITECTURES: Record<ModelType, string> = {
   gpt2: 'GPT2LMHeadModel',
   llama: 'LlamaForCausalLM',
   qwen2: 'Qwen2ForCausalLM',
   mistral: 'MistralForCausalLM',
+  gemma: 'GemmaForCausalLM',
+  gemma2: 'Gemma2ForCausalLM',
+  gemma3_text: 'Gemma3ForCausalLM',
 };
-
-function pick<T extends object>(spec: ConfigSpec<T>, json: Record<string, unknown>): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(spec.schema)) {
-    // null in a config.json means "the default" for every key we read.
-    if (json[key] !== undefined && json[key] !== null) out[key] = json[key];
-  }
-  return out as Partial<T>;
-}
-
-function firstId(v: TokenIds): number | undefined {
-  if (v === null) return undefined;
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function allIds(v: TokenIds): number[] {
-  if (v === null) return [];
-  return Array.isArray(v) ? [...v] : [v];
-}
 
 /**
  * Reads a Hugging Face `config.json` object (or a previously resolved {@link ModelConfig}) into a
@@ -256,6 +231,9 @@ export function parseModelConfig(json: Record<string, unknown> | ModelConfig): M
     );
   }
   const frozenRaw = Object.freeze(structuredClone(raw));
+  if ((GEMMA_MODEL_TYPES as readonly string[]).includes(modelType as string)) {
+    return parseGemmaConfig(raw, frozenRaw);
+  }
   if (modelType === 'gpt2') {
     const hf = Gpt2Config.resolve(pick(Gpt2Config, raw));
     if (hf.n_embd % hf.n_head !== 0) {
@@ -359,9 +337,15 @@ export function countParameters(config: ModelConfig): number {
   }
   const q = config.numHeads * config.headDim;
   const kv = config.numKvHeads * config.headDim;
-  const mlpBias = config.hf.mlp_bias ? 2 * f + d : 0;
+  const mlpBias = config.family === 'llama' && config.hf.mlp_bias ? 2 * f + d : 0;
+  // Gemma 2/3 add two norms per layer, Gemma 3 a norm of each query and key head.
+  const gemmaNorms =
+    config.family === 'gemma'
+      ? (config.sandwichNorms ? 2 * d : 0) + (config.qkNorm ? 2 * config.headDim : 0)
+      : 0;
   const block =
     2 * d +
+    gemmaNorms +
     d * q +
     2 * d * kv +
     q * d +

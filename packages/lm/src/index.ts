@@ -52,6 +52,14 @@ export {
   f32BitsToF16Bits,
 } from './float16.js';
 export {
+  GEMMA_MODEL_TYPES,
+  GEMMA_TYPE_DEFAULTS,
+  GemmaConfig,
+  type GemmaHfConfig,
+  type GemmaModelConfig,
+  type GemmaModelType,
+} from './gemma-config.js';
+export {
   type FinishReason,
   GenerationConfig,
   type GenerationOptions,

@@ -147,11 +147,16 @@ export function applyRotary(x: tf.Tensor4D, cos: tf.Tensor4D, sin: tf.Tensor4D):
   return tf.add(tf.mul(x, cos), tf.mul(rotateHalf(x), sin)) as tf.Tensor4D;
 }
 
+/** Gemma 2's soft-capping: cap * tanh(x / cap), close to x for |x| << cap, never beyond +-cap. */
+export function softcap(x: tf.Tensor, cap: number): tf.Tensor {
+  return tf.mul(tf.tanh(tf.div(x, cap)), cap);
+}
+
 /**
  * Scaled dot-product attention with grouped-query heads.
  * q [b, h, t, hd]; k, v [b, hkv, s, hd] (h a multiple of hkv; query head i reads key head
  * floor(i / (h / hkv)) as Hugging Face's repeat_kv); bias [b, 1, t, s] additive (0 or -1e9).
- * Returns [b * t, h * hd].
+ * With `cap`, the scaled scores are soft-capped before the bias (Gemma 2). Returns [b * t, h * hd].
  */
 export function attention(
   q: tf.Tensor4D,
@@ -159,6 +164,7 @@ export function attention(
   v: tf.Tensor4D,
   bias: tf.Tensor4D,
   scale: number,
+  cap?: number,
 ): tf.Tensor2D {
   const [b, h, t, hd] = q.shape;
   const [, hkv, s] = k.shape;
@@ -166,7 +172,8 @@ export function attention(
   // Group the query heads that share a key head along the time axis: no copies of k and v.
   const qg = tf.reshape(q, [b, hkv, rep * t, hd]);
   const scores = tf.reshape(matmul(qg, swapLast(k) as tf.Tensor4D), [b, h, t, s]); // [b, h, t, s]
-  const probs = tf.softmax(tf.add(tf.mul(scores, scale), bias));
+  const scaled = tf.mul(scores, scale);
+  const probs = tf.softmax(tf.add(cap === undefined ? scaled : softcap(scaled, cap), bias));
   const out = matmul(tf.reshape(probs, [b, hkv, rep * t, s]) as tf.Tensor4D, v); // [b, hkv, rep*t, hd]
   const merged = tf.transpose(tf.reshape(out, [b, h, t, hd]), [0, 2, 1, 3]); // [b, t, h, hd]
   return tf.reshape(merged, [b * t, h * hd]);

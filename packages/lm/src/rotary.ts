@@ -1,12 +1,18 @@
 // Rotary position tables as Hugging Face computes them (`LlamaRotaryEmbedding` and
 // `ROPE_INIT_FUNCTIONS`: default, linear, llama3), in float32, for per-row position ids.
 
-import type { LlamaModelConfig } from './config.js';
+import type { LlamaHfConfig } from './config.js';
 
 const f = Math.fround;
 
+/** What the rotary tables read of a config (Llama family, Gemma). */
+export interface RotaryConfig {
+  readonly headDim: number;
+  readonly hf: Readonly<Pick<LlamaHfConfig, 'rope_theta' | 'rope_scaling'>>;
+}
+
 /** inv_freq[j] = 1 / theta^(2j / d), j < d / 2, then the config's rope scaling. */
-export function inverseFrequencies(config: LlamaModelConfig): Float32Array {
+export function inverseFrequencies(config: RotaryConfig): Float32Array {
   const d = config.headDim;
   const theta = config.hf.rope_theta;
   const inv = new Float32Array(d / 2);

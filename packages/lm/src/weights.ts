@@ -1,4 +1,4 @@
-// Parameter names, shapes and layouts of both families, as Hugging Face checkpoints hold them, and
+// Parameter names, shapes and layouts of every family, as Hugging Face checkpoints hold them, and
 // the checks that refuse a checkpoint that does not fit its config (nanoGPT's from_pretrained).
 
 import { ResourceError, Rng } from '@va/core';
@@ -64,7 +64,9 @@ export function parameterSpecs(config: ModelConfig): ParamSpec[] {
   const q = config.numHeads * config.headDim;
   const kv = config.numKvHeads * config.headDim;
   const f = config.intermediateSize;
-  const mlpBias = config.hf.mlp_bias;
+  const mlpBias = config.family === 'llama' && config.hf.mlp_bias;
+  // Gemma: the same names, plus Gemma 2/3's norms around the MLP and Gemma 3's q/k head norms.
+  const gemma = config.family === 'gemma' ? config : undefined;
   add('model.embed_tokens.weight', [config.vocabSize, d], 'embedding');
   for (let i = 0; i < config.numLayers; i++) {
     const p = `model.layers.${i}`;
@@ -79,7 +81,15 @@ export function parameterSpecs(config: ModelConfig): ParamSpec[] {
     }
     add(`${p}.self_attn.o_proj.weight`, [d, q], 'matrix', true, true);
     if (config.oBias) add(`${p}.self_attn.o_proj.bias`, [d], 'bias');
+    if (gemma?.qkNorm) {
+      add(`${p}.self_attn.q_norm.weight`, [config.headDim], 'norm');
+      add(`${p}.self_attn.k_norm.weight`, [config.headDim], 'norm');
+    }
     add(`${p}.post_attention_layernorm.weight`, [d], 'norm');
+    if (gemma?.sandwichNorms) {
+      add(`${p}.pre_feedforward_layernorm.weight`, [d], 'norm');
+      add(`${p}.post_feedforward_layernorm.weight`, [d], 'norm');
+    }
     add(`${p}.mlp.gate_proj.weight`, [f, d], 'matrix', true);
     if (mlpBias) add(`${p}.mlp.gate_proj.bias`, [f], 'bias');
     add(`${p}.mlp.up_proj.weight`, [f, d], 'matrix', true);
@@ -198,7 +208,8 @@ export function paramsToCheckpoint(
 
 /**
  * Fresh parameters in our layout: normal(0, initializer_range) matrices and embeddings, residual
- * projections scaled by 1/sqrt(2 * layers) (GPT-2), zero biases, unit norms. Seeded.
+ * projections scaled by 1/sqrt(2 * layers) (GPT-2), zero biases, unit norms (Gemma's norms hold
+ * w in x * (1 + w), so 0). Seeded.
  */
 export function initParams(
   config: ModelConfig,
@@ -210,7 +221,7 @@ export function initParams(
   for (const spec of parameterSpecs(config)) {
     const shape = internalShape(spec);
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (spec.kind === 'norm') data.fill(1);
+    if (spec.kind === 'norm') data.fill(config.family === 'gemma' ? 0 : 1);
     else if (spec.kind !== 'bias') {
       const rng = new Rng(seed).fork(spec.name);
       const s = spec.residual ? std / Math.sqrt(2 * config.numLayers) : std;

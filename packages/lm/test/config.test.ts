@@ -1,5 +1,6 @@
 // Configs from real Hugging Face config.json files (gpt2, Qwen2.5-0.5B, Mistral-7B-v0.1,
-// Llama-3.1-8B): parsed, validated, counted (the published parameter counts), written back.
+// Llama-3.1-8B, Gemma-2B-it, Gemma-2-2B-it, Gemma-3-1B-it): parsed, validated, counted (the
+// published parameter counts), written back.
 
 import { describe, expect, it } from 'vitest';
 import { countParameters, modelConfigToJson, parseModelConfig } from '../src/config.js';
@@ -109,6 +110,95 @@ const LLAMA31_8B = {
   vocab_size: 128256,
 };
 
+const GEMMA_2B_IT = {
+  architectures: ['GemmaForCausalLM'],
+  attention_bias: false,
+  attention_dropout: 0.0,
+  bos_token_id: 2,
+  eos_token_id: 1,
+  head_dim: 256,
+  hidden_act: 'gelu',
+  hidden_activation: null,
+  hidden_size: 2048,
+  initializer_range: 0.02,
+  intermediate_size: 16384,
+  max_position_embeddings: 8192,
+  model_type: 'gemma',
+  num_attention_heads: 8,
+  num_hidden_layers: 18,
+  num_key_value_heads: 1,
+  pad_token_id: 0,
+  rms_norm_eps: 1e-6,
+  rope_scaling: null,
+  rope_theta: 10000.0,
+  torch_dtype: 'bfloat16',
+  transformers_version: '4.38.0.dev0',
+  use_cache: true,
+  vocab_size: 256000,
+};
+const GEMMA2_2B_IT = {
+  architectures: ['Gemma2ForCausalLM'],
+  attention_bias: false,
+  attention_dropout: 0.0,
+  attn_logit_softcapping: 50.0,
+  bos_token_id: 2,
+  cache_implementation: 'hybrid',
+  eos_token_id: [1, 107],
+  final_logit_softcapping: 30.0,
+  head_dim: 256,
+  hidden_act: 'gelu_pytorch_tanh',
+  hidden_activation: 'gelu_pytorch_tanh',
+  hidden_size: 2304,
+  initializer_range: 0.02,
+  intermediate_size: 9216,
+  max_position_embeddings: 8192,
+  model_type: 'gemma2',
+  num_attention_heads: 8,
+  num_hidden_layers: 26,
+  num_key_value_heads: 4,
+  pad_token_id: 0,
+  query_pre_attn_scalar: 256,
+  rms_norm_eps: 1e-6,
+  rope_theta: 10000.0,
+  sliding_window: 4096,
+  torch_dtype: 'float32',
+  transformers_version: '4.42.4',
+  use_cache: true,
+  vocab_size: 256000,
+};
+const GEMMA3_1B_IT = {
+  architectures: ['Gemma3ForCausalLM'],
+  attention_bias: false,
+  attention_dropout: 0.0,
+  attn_logit_softcapping: null,
+  bos_token_id: 2,
+  cache_implementation: 'hybrid',
+  eos_token_id: [1, 106],
+  final_logit_softcapping: null,
+  head_dim: 256,
+  hidden_activation: 'gelu_pytorch_tanh',
+  hidden_size: 1152,
+  initializer_range: 0.02,
+  intermediate_size: 6912,
+  max_position_embeddings: 32768,
+  model_type: 'gemma3_text',
+  num_attention_heads: 4,
+  num_hidden_layers: 26,
+  num_key_value_heads: 1,
+  pad_token_id: 0,
+  query_pre_attn_scalar: 256,
+  rms_norm_eps: 1e-6,
+  rope_local_base_freq: 10000,
+  rope_scaling: null,
+  rope_theta: 1000000,
+  sliding_window: 512,
+  sliding_window_pattern: 6,
+  torch_dtype: 'bfloat16',
+  transformers_version: '4.50.0.dev0',
+  use_cache: true,
+  vocab_size: 262144,
+};
+
 describe('parseModelConfig on real config.json files', () => {
   it('gpt2: 124,439,808 parameters', () => {
     const c = parseModelConfig(GPT2);
@@ -162,6 +252,73 @@ describe('parseModelConfig on real config.json files', () => {
     expect(countParameters(c)).toBe(8_030_261_248);
   });
 
+  it("Gemma-2B-it (the paper's backbone): 2,506,172,416 parameters, MQA, head_dim 256, GELU tanh", () => {
+    const c = parseModelConfig(GEMMA_2B_IT);
+    expect(c).toMatchObject({
+      family: 'gemma',
+      modelType: 'gemma',
+      numHeads: 8,
+      numKvHeads: 1,
+      headDim: 256, // 2048 / 8 would be 256 too; Gemma-7B has 16 heads of 256 on 3072
+      activation: 'tanh', // "hidden_act": "gelu" is ignored, as transformers does
+      queryScale: 1 / 16,
+      attnSoftcap: undefined,
+      finalSoftcap: undefined,
+      sandwichNorms: false,
+      slidingWindow: undefined,
+      tieWordEmbeddings: true,
+      bosTokenId: 2,
+      eosTokenIds: [1],
+      padTokenId: 0,
+    });
+    expect(c.family === 'gemma' && c.embedScale).toBe(Math.fround(Math.sqrt(2048)));
+    expect(countParameters(c)).toBe(2_506_172_416);
+  });
+
+  it('Gemma-2-2B-it: 2,614,341,888 parameters, soft-caps 50 / 30, window 4096 on even layers', () => {
+    const c = parseModelConfig(GEMMA2_2B_IT);
+    expect(c).toMatchObject({
+      modelType: 'gemma2',
+      numKvHeads: 4,
+      queryScale: 1 / 16,
+      attnSoftcap: 50,
+      finalSoftcap: 30,
+      sandwichNorms: true,
+      qkNorm: false,
+      slidingWindow: 4096,
+      eosTokenIds: [1, 107],
+    });
+    if (c.family !== 'gemma') throw new Error('family');
+    expect(c.slidingLayers.slice(0, 4)).toEqual([true, false, true, false]);
+    expect(c.slidingLayers.filter(Boolean)).toHaveLength(13);
+    expect(countParameters(c)).toBe(2_614_341_888);
+    // Omitted keys take Gemma2Config's defaults, an explicit null turns a feature off.
+    const { final_logit_softcapping: _, ...omitted } = GEMMA2_2B_IT;
+    expect(parseModelConfig(omitted)).toMatchObject({ finalSoftcap: 30 });
+    expect(parseModelConfig({ ...GEMMA2_2B_IT, final_logit_softcapping: null })).toMatchObject({
+      finalSoftcap: undefined,
+    });
+  });
+
+  it('Gemma-3-1B-it: 999,885,952 parameters, q/k norms, 5 sliding layers to 1 global, local rope', () => {
+    const c = parseModelConfig(GEMMA3_1B_IT);
+    expect(c).toMatchObject({
+      modelType: 'gemma3_text',
+      qkNorm: true,
+      sandwichNorms: true,
+      localRopeTheta: 10000,
+      slidingWindow: 512,
+      attnSoftcap: undefined,
+    });
+    if (c.family !== 'gemma') throw new Error('family');
+    expect(c.slidingLayers.slice(0, 12).map(Number)).toEqual([1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0]);
+    expect(countParameters(c)).toBe(999_885_952);
+    // Newer files list the layer types; they win over the pattern.
+    const types = c.slidingLayers.map((_, i) => (i === 0 ? 'full_attention' : 'sliding_attention'));
+    const listed = parseModelConfig({ ...GEMMA3_1B_IT, layer_types: types });
+    expect(listed.family === 'gemma' && listed.slidingLayers.indexOf(false)).toBe(0);
+  });
+
   it('writes config.json back with every original key and the architecture', () => {
     const json = modelConfigToJson(parseModelConfig(QWEN25_05B), { torch_dtype: 'float32' });
     expect(json).toEqual({
@@ -172,13 +329,18 @@ describe('parseModelConfig on real config.json files', () => {
       hidden_act: 'silu',
     });
     expect(parseModelConfig(parseModelConfig(GPT2))).toEqual(parseModelConfig(GPT2));
+    const gemma = modelConfigToJson(parseModelConfig(GEMMA2_2B_IT));
+    expect(gemma).toMatchObject({ ...GEMMA2_2B_IT, architectures: ['Gemma2ForCausalLM'] });
+    const { raw: _a, ...again } = parseModelConfig(gemma);
+    const { raw: _b, ...first } = parseModelConfig(GEMMA2_2B_IT);
+    expect(again).toEqual(first);
   });
 });
 
 describe('config errors name the key, the value and the fix', () => {
   it('unknown model types list the supported ones', () => {
     expect(() => parseModelConfig({ model_type: 'bert' })).toThrow(
-      'ModelConfig.model_type: "bert" is not supported; supported model types: gpt2, llama, qwen2, mistral',
+      'ModelConfig.model_type: "bert" is not supported; supported model types: gpt2, llama, qwen2, mistral, gemma, gemma2, gemma3_text',
     );
     expect(() => parseModelConfig({})).toThrow(
       /ModelConfig.model_type: undefined is not supported/,
@@ -206,6 +368,21 @@ describe('config errors name the key, the value and the fix', () => {
     ).toThrow(/rope_type "yarn" is not supported; supported: default, linear, llama3/);
     expect(() => parseModelConfig({ ...LLAMA31_8B, hidden_size: '4096' })).toThrow(
       /LlamaConfig.hidden_size: expected a number, got "4096"/,
+    );
+    expect(() => parseModelConfig({ ...GEMMA2_2B_IT, num_key_value_heads: 3 })).toThrow(
+      /GemmaConfig.num_key_value_heads: 3 must divide num_attention_heads 8/,
+    );
+    expect(() => parseModelConfig({ ...GEMMA3_1B_IT, layer_types: ['full_attention'] })).toThrow(
+      /GemmaConfig.layer_types: needs one entry per layer \(26\), got 1/,
+    );
+    expect(() => parseModelConfig({ ...GEMMA3_1B_IT, layer_types: ['local'] })).toThrow(
+      /layer_types: must be null or an array of 'sliding_attention' \/ 'full_attention'/,
+    );
+    expect(() => parseModelConfig({ ...GEMMA_2B_IT, hidden_activation: 'relu' })).toThrow(
+      /GemmaConfig.hidden_activation: must be null, 'gelu_pytorch_tanh', 'gelu_new' or 'gelu'/,
+    );
+    expect(() => parseModelConfig({ ...GEMMA3_1B_IT, use_bidirectional_attention: true })).toThrow(
+      /bidirectional \(embedding\) Gemma models are not supported/,
     );
   });
 });

@@ -9,7 +9,7 @@ import { type CausalLM, createCausalLM } from '../src/causal-lm.js';
 import { GenerationConfig, PAPER_GENERATION } from '../src/generate.js';
 import { argmax, kthLargest, logSoftmax, processLogits } from '../src/sampling.js';
 import type { Tokenizer } from '../src/tokenizer.js';
-import { FIXTURES, TINY_GPT2, TINY_QWEN2, useBackend } from './helpers.js';
+import { FIXTURES, TINY_GEMMA2, TINY_GPT2, TINY_QWEN2, useBackend } from './helpers.js';
 
 describe('logits processing', () => {
   const ref = JSON.parse(readFileSync(join(FIXTURES, 'sampling.json'), 'utf8')) as {
@@ -79,15 +79,18 @@ const charTokenizer: Tokenizer = {
 };
 
 describe.each([
-  ['gpt2', TINY_GPT2],
-  ['qwen2', TINY_QWEN2],
-] as const)('generate (%s)', (_, config) => {
+  ['gpt2', TINY_GPT2, 0.5, 5],
+  ['qwen2', TINY_QWEN2, 0.5, 5],
+  // A window of 3 on prompts of up to 5 + 12 tokens: the cache must keep it. (Seed and scale chosen
+  // so that greedy decoding does not repeat one token from the start, which the stop tests need.)
+  ['gemma2', TINY_GEMMA2, 0.3, 3],
+] as const)('generate (%s)', (_, config, scale, seed) => {
   let model: CausalLM;
   beforeAll(async () => {
     await useBackend('wasm');
     model = createCausalLM(
-      { ...config, initializer_range: 0.5 },
-      { seed: 5, tokenizer: charTokenizer },
+      { ...config, initializer_range: scale },
+      { seed, tokenizer: charTokenizer },
     );
   });
   afterAll(() => model.dispose());
@@ -171,7 +174,7 @@ describe.each([
     expect(first).not.toBe(49);
     expect((await model.generate([prompts[0]!], { maxNewTokens: 5 })).tokens[0]!.length).toBe(5);
     const tokenizer: Tokenizer = { ...charTokenizer, eosTokenIds: [49, first] };
-    const other = createCausalLM({ ...config, initializer_range: 0.5 }, { seed: 5, tokenizer });
+    const other = createCausalLM({ ...config, initializer_range: scale }, { seed, tokenizer });
     const res = await other.generate([prompts[0]!], { maxNewTokens: 5 });
     expect(res.tokens[0]).toEqual([first]);
     expect(res.finishReasons).toEqual(['eos']);

@@ -70,3 +70,22 @@ export const TINY_QWEN2 = {
   tie_word_embeddings: true,
   eos_token_id: 49,
 };
+
+/** Gemma 2 with everything that differs from Llama: head_dim 6 != 16 / 4, query_pre_attn_scalar,
+ * both soft-caps, a window of 3 on layers 0 and 2 (layer 1 global). */
+export const TINY_GEMMA2 = {
+  model_type: 'gemma2',
+  vocab_size: 50,
+  hidden_size: 16,
+  intermediate_size: 24,
+  num_hidden_layers: 3,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  head_dim: 6,
+  query_pre_attn_scalar: 8,
+  sliding_window: 3,
+  attn_logit_softcapping: 5,
+  final_logit_softcapping: 10,
+  max_position_embeddings: 64,
+  eos_token_id: 49,
+};

@@ -1,14 +1,17 @@
 // Properties of the forward pass that a wrong implementation breaks: the KV cache equals full
-// recomputation, causality, left padding, log-probabilities, input checks, no leaked tensors.
+// recomputation, causality, left padding, log-probabilities, input checks, no leaked tensors, and
+// Gemma's sliding window (a token beyond every layer's reach changes nothing).
 
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CausalLM, createCausalLM, KVCache } from '../src/causal-lm.js';
-import { maxAbsDiff, TINY_GPT2, TINY_QWEN2, useBackend } from './helpers.js';
+import { maxAbsDiff, TINY_GEMMA2, TINY_GPT2, TINY_QWEN2, useBackend } from './helpers.js';
 
 const FAMILIES = [
   ['gpt2', { ...TINY_GPT2, initializer_range: 0.3 }],
   ['qwen2', { ...TINY_QWEN2, initializer_range: 0.3 }],
+  // Its window of 3 cuts the 10-token rows: the cache must keep masking keys beyond it.
+  ['gemma2', { ...TINY_GEMMA2, initializer_range: 0.3 }],
 ] as const;
 
 describe.each(FAMILIES)('%s', (_, config) => {
@@ -132,7 +135,11 @@ describe.each(FAMILIES)('%s', (_, config) => {
     const table = model.param(
       model.config.family === 'gpt2' ? 'wte.weight' : 'model.embed_tokens.weight',
     );
-    const again = tf.matMul(hiddenStates.reshape([20, -1]), table, false, true);
+    const product = tf.matMul(hiddenStates.reshape([20, -1]), table, false, true);
+    // Gemma 2 caps the product: cap * tanh(logit / cap).
+    const cap = model.config.family === 'gemma' ? model.config.finalSoftcap : undefined;
+    const again = cap ? product.div(cap).tanh().mul(cap) : product.clone();
+    product.dispose();
     expect(maxAbsDiff(again.dataSync(), logits.dataSync())).toBeLessThan(1e-4);
     const alone = model.hiddenStates(ids);
     expect(maxAbsDiff(alone.dataSync(), hiddenStates.dataSync())).toBe(0);
@@ -172,5 +179,39 @@ describe('GPT-2 positions', () => {
     const model = createCausalLM({ ...TINY_GPT2, n_positions: 4 });
     expect(() => model.forward([[1, 2, 3, 4, 5]])).toThrow(/n_positions = 4/);
     model.dispose();
+  });
+});
+
+describe('Gemma 2 sliding window', () => {
+  it('every layer sliding (window 3, 2 layers): a token 5 or more back changes nothing', async () => {
+    await useBackend('wasm');
+    const config = {
+      ...TINY_GEMMA2,
+      num_hidden_layers: 2,
+      layer_types: ['sliding_attention', 'sliding_attention'],
+      initializer_range: 0.3,
+    };
+    const model = createCausalLM(config, { seed: 3 });
+    const a = [3, 14, 15, 9, 26, 5, 35, 8];
+    const b = [40, ...a.slice(1)];
+    const [la, lb] = [a, b].map((row) => model.forward([row]).logits);
+    const v = model.config.vocabSize;
+    const diffAt = (t: number) =>
+      maxAbsDiff(
+        la!.dataSync().slice(t * v, (t + 1) * v),
+        lb!.dataSync().slice(t * v, (t + 1) * v),
+      );
+    // Two layers of reach 2 each: position 4 still sees token 0, position 5 no longer does.
+    expect(diffAt(4)).toBeGreaterThan(1e-3);
+    for (const t of [5, 6, 7]) expect(diffAt(t)).toBe(0);
+    tf.dispose([la!, lb!]);
+    // With the default layout (layer 1 global) the change reaches every position.
+    const mixed = createCausalLM({ ...config, layer_types: null }, { seed: 3 });
+    const [ma, mb] = [a, b].map((row) => mixed.forward([row]).logits);
+    const last = (x: tf.Tensor) => x.dataSync().slice(7 * v);
+    expect(maxAbsDiff(last(ma!), last(mb!))).toBeGreaterThan(1e-3);
+    tf.dispose([ma!, mb!]);
+    model.dispose();
+    mixed.dispose();
   });
 });
