@@ -1,27 +1,22 @@
 // The paper's bandit experiments (SPEC section 2, Figures 3 and 4) with one command: simulate,
 // print a summary, and write REPORT.md with its figures into examples/bandit/out/.
 
-import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { streamProgress } from '@va/core';
-import { formatNumber } from '@va/report';
+import { relative } from 'node:path';
+import { formatNumber, runCommand, streamProgress } from '@va/core';
 import { heterogeneitySweep, simulateBandit } from '@va/theory';
-import { parseFlags } from './cli.js';
+import { help, parseFlags } from './cli.js';
 import { buildReport } from './report.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), resolve(here, '..', 'out'));
-  if (!flags) return;
+  const flags = parseFlags(process.argv.slice(2));
+  if (flags === 'help') {
+    process.stdout.write(help());
+    return;
+  }
   console.error(`settings: ${JSON.stringify(flags)}`);
   const started = performance.now();
-  // A live progress line on a terminal; one line per experiment in logs.
-  const live = streamProgress(process.stderr);
-  const progress: typeof live = (p) => {
-    if (process.stderr.isTTY) live(p);
-    else if (p.done === p.total) console.error(`${p.task}: ${p.done} draws done`);
-  };
+  // A live line on a terminal, every ~10% with the rate and the time left in logs.
+  const progress = streamProgress(process.stderr);
   const common = { samples: flags.samples, seed: flags.seed, epsilon: flags.epsilon };
 
   // Figure 3: SPEC's example (the defaults of simulateBandit), closed-form policies.
@@ -77,9 +72,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  const usage = error instanceof Error && ('code' in error || error.message.startsWith('--'));
-  console.error(error instanceof Error ? error.message : error);
-  if (usage) console.error('Run with --help for the options.');
-  process.exitCode = usage ? 2 : 1;
-});
+await runCommand('bandit', main);

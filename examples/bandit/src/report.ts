@@ -1,9 +1,10 @@
 // The bandit example's report: Figure 3 (true returns of both policies against the reference, risk
 // beside Theorem 2.4) and Figure 4 (narrow vs wide variance intervals), as REPORT.md with charts.
 
-import { barChart, formatNumber, histogram, MarkdownReport } from '@va/report';
+import { formatNumber } from '@va/core';
+import { barChart, histogram, MarkdownReport } from '@va/report';
 import type { BanditSimulation, HeterogeneitySweep } from '@va/theory';
-import type { Flags } from './cli.js';
+import type { ExampleSettings } from './cli.js';
 
 const COLORS = { vanilla: '#0072B2', varianceAware: '#D55E00' } as const;
 const METHODS = [
@@ -84,7 +85,7 @@ function columns(row: Record<string, unknown>) {
 }
 
 export interface Results {
-  flags: Flags;
+  flags: ExampleSettings;
   figure3: BanditSimulation;
   figure3Simplex?: BanditSimulation;
   figure4: HeterogeneitySweep;

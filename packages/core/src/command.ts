@@ -12,18 +12,21 @@ export function exitCodeOf(error: unknown): number {
 }
 
 /**
- * Runs a command's `main` and sets `process.exitCode`: a {@link UsageError} or {@link ConfigError}
- * prints `name: message` and `Run 'name --help' for usage.` (exit 2); another {@link VaError}
- * prints `name: message` (exit 1); anything else is a bug and prints its stack (exit 1).
+ * Runs a command's `main` and sets `process.exitCode`: 0 when `main` finishes, or the number it
+ * returns (e.g. 1 when some input lines failed, 130 when interrupted); a {@link UsageError} or
+ * {@link ConfigError} prints `name: message` and `Run 'name --help' for usage.` (exit 2); another
+ * {@link VaError} prints `name: message` (exit 1); anything else is a bug and prints its stack
+ * (exit 1).
  */
 export async function runCommand(
   name: string,
-  main: () => Promise<void> | void,
+  main: () => unknown,
   stderr: { write(chunk: string): unknown } = process.stderr,
 ): Promise<number> {
   let code: number = EXIT.ok;
   try {
-    await main();
+    const returned = await main();
+    if (typeof returned === 'number') code = returned;
   } catch (error) {
     code = exitCodeOf(error);
     if (error instanceof VaError) {

@@ -54,4 +54,11 @@ describe('runCommand', () => {
     process.exitCode = previous;
     expect(code).toBe(0);
   });
+
+  it('exits with the code main returns', async () => {
+    const code = await runCommand('va', async () => 130, sink());
+    const exitCode = process.exitCode;
+    process.exitCode = previous;
+    expect([code, exitCode]).toEqual([130, 130]);
+  });
 });

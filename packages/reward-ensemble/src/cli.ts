@@ -4,17 +4,120 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { streamLogger, streamProgress, VaError } from '@va/core';
+import {
+  configFlags,
+  defineConfig,
+  is,
+  parseCommandLine,
+  runCommand,
+  streamLogger,
+  streamProgress,
+  UsageError,
+} from '@va/core';
 import { createBackbone } from './create-backbone.js';
 import type { DisagreementReport } from './disagreement.js';
 import type { EnsembleHeads } from './ensemble-heads.js';
 import { FeatureCache } from './feature-cache.js';
+import { BackboneFinetuneConfig } from './finetune-backbone.js';
 import { HeadTrainingConfig } from './head-trainer.js';
 import { LmBackbone } from './lm-backbone.js';
 import { readPreferencePairs } from './preference-file.js';
 import { RewardEnsemble } from './reward-ensemble.js';
 import { evaluateEnsemble, splitPairs, trainEnsemble } from './train-ensemble.js';
+
+/** The command's own settings (the heads' and the first stage's come from their configs). */
+interface CommandConfig {
+  data: string | null;
+  backbone: string;
+  model: string | null;
+  out: string | null;
+  testFraction: number;
+  limit: number | null;
+  pooling: 'last' | 'mean' | null;
+  maxLength: number | null;
+  offline: boolean;
+  cache: string;
+  onMalformed: 'skip' | 'throw';
+  stage1: boolean;
+  prompt: string | null;
+  response: string | null;
+}
+
+const CommandConfig = defineConfig<CommandConfig>('va-ensemble', {
+  data: {
+    default: null,
+    doc: 'preference pairs (train, analyze) or queries.jsonl (score)',
+    type: 'string',
+  },
+  backbone: { default: 'hashed', doc: 'hashed | default | lm:<source> | onnx:<source>' },
+  model: { default: null, doc: 'a saved ensemble folder (analyze, score)', type: 'string' },
+  out: {
+    default: null,
+    doc: 'output folder (train: out/ensemble; analyze: <model>/analysis)',
+    type: 'string',
+  },
+  testFraction: {
+    default: 0.2,
+    doc: 'held-out test share; accuracy and Figure 8 are reported on it',
+    check: (v) => (v >= 0 && v < 1 ? undefined : 'must be in [0, 1)'),
+  },
+  limit: {
+    default: null,
+    doc: 'use the first n valid pairs',
+    type: 'integer',
+    check: is.nullOr(is.positiveInteger),
+  },
+  pooling: {
+    default: null,
+    doc: "'last' or 'mean' token pooling (lm and onnx backbones)",
+    type: 'string',
+    check: is.nullOr(is.oneOf('last', 'mean')),
+  },
+  maxLength: {
+    default: null,
+    doc: 'truncate texts to this many tokens, keeping the end',
+    type: 'integer',
+    check: is.nullOr(is.positiveInteger),
+  },
+  offline: { default: false, doc: 'never use the network' },
+  cache: { default: '.va-cache/reward-ensemble', doc: 'feature cache folder; --no-cache for none' },
+  onMalformed: {
+    default: 'skip',
+    doc: "'skip' or 'throw' on a malformed row",
+    check: is.oneOf('skip', 'throw'),
+  },
+  stage1: {
+    default: false,
+    doc: "the paper's first stage (lm backbones; see below)",
+  },
+  prompt: { default: null, doc: 'the prompt to score (score)', type: 'string' },
+  response: { default: null, doc: 'the response to score (score)', type: 'string' },
+});
+
+const commandFlags = configFlags(CommandConfig);
+const headFlags = configFlags(HeadTrainingConfig, {
+  only: [
+    'k',
+    'seed',
+    'epochs',
+    'learningRate',
+    'batchSize',
+    'weightDecay',
+    'patience',
+    'bootstrap',
+    'validationFraction',
+  ],
+  names: { learningRate: 'lr' },
+});
+const stage1Flags = configFlags(BackboneFinetuneConfig, {
+  only: ['epochs', 'learningRate', 'batchSize', 'stopAtLoss'],
+  names: { learningRate: 'lr', stopAtLoss: 'stop-loss' },
+  prefix: 'stage1-',
+});
+const extraOptions = {
+  'no-cache': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 const HELP = `va-ensemble: reward ensembles with their disagreement (variance-aware alignment, Appendix B)
 
@@ -26,74 +129,24 @@ Usage:
 <pairs>: .jsonl, .jsonl.gz, .json or .parquet preference pairs (HH-RLHF, message lists, RewardBench).
 --backbone: hashed | default (the embedded @va/lm model) | lm:<folder or hub id> | onnx:<folder or hub id>
 
-train options:
-  --k <n>               members (10)          --seed <n>            seed (0)
-  --test-fraction <f>   held-out test share (0.2); accuracy and Figure 8 are reported on it
-  --limit <n>           use the first n valid pairs
-  --epochs <f>          head-training epochs  --lr <f>              learning rate
-  --batch-size <n>      pairs per step (32)   --weight-decay <f>    AdamW decay (0.001)
-  --patience <n>        early stopping (0: off)  --bootstrap        a resample per member
-  --validation-fraction <f>  share of training pairs for validation (0.1)
-  --pooling last|mean   --max-length <n>      --offline            never use the network
-  --cache <dir>         feature cache (.va-cache/reward-ensemble)   --no-cache
-  --on-malformed skip|throw   (skip)
-  --stage1              the paper's first stage (lm backbones): train one head with the backbone
-                        unfrozen, then the K heads on the frozen result (head 0 starts from it)
-  --stage1-epochs <f> (1)  --stage1-lr <f> (1e-5)  --stage1-batch-size <n> (32)
-  --stage1-stop-loss <f>   stop stage 1 when the moving-average loss reaches this (0: off)
+Options:
+${commandFlags.help()}
+
+Head training (train):
+${headFlags.help()}
+
+The paper's first stage (train --stage1): one head trains with the backbone unfrozen, then the K
+heads on the frozen result (head 0 starts from it):
+${stage1Flags.help()}
+
 Writes <out>/ensemble.json + heads.safetensors, <out>/report/REPORT.md with the Figure 8 plots,
 and <out>/metrics.json.`;
 
-const options = {
-  data: { type: 'string' },
-  backbone: { type: 'string', default: 'hashed' },
-  model: { type: 'string' },
-  out: { type: 'string' },
-  k: { type: 'string' },
-  seed: { type: 'string' },
-  'test-fraction': { type: 'string', default: '0.2' },
-  limit: { type: 'string' },
-  epochs: { type: 'string' },
-  lr: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'weight-decay': { type: 'string' },
-  patience: { type: 'string' },
-  bootstrap: { type: 'boolean', default: false },
-  'validation-fraction': { type: 'string' },
-  pooling: { type: 'string' },
-  'max-length': { type: 'string' },
-  offline: { type: 'boolean', default: false },
-  cache: { type: 'string', default: '.va-cache/reward-ensemble' },
-  'no-cache': { type: 'boolean', default: false },
-  'on-malformed': { type: 'string', default: 'skip' },
-  stage1: { type: 'boolean', default: false },
-  'stage1-epochs': { type: 'string' },
-  'stage1-lr': { type: 'string' },
-  'stage1-batch-size': { type: 'string' },
-  'stage1-stop-loss': { type: 'string' },
-  prompt: { type: 'string' },
-  response: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
+type Values = Record<string, unknown>;
+type Settings = ReturnType<typeof CommandConfig.resolve>;
 
-type Values = ReturnType<
-  typeof parseArgs<{ options: typeof options; allowPositionals: true }>
->['values'];
-
-class UsageError extends Error {}
-
-function num(values: Values, key: keyof Values, integer = false): number | undefined {
-  const raw = values[key];
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new UsageError(`--${key} must be ${integer ? 'an integer' : 'a number'}, got '${raw}'`);
-  }
-  return v;
-}
-
-function need(values: Values, key: 'data' | 'model'): string {
-  const v = values[key];
+function need(settings: Settings, key: 'data' | 'model'): string {
+  const v = settings[key];
   if (!v) throw new UsageError(`--${key} is required`);
   return v;
 }
@@ -102,13 +155,10 @@ const logger = streamLogger(process.stderr);
 const progress = streamProgress(process.stderr);
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
-async function readPairs(values: Values) {
-  const onMalformed = values['on-malformed'] as 'skip' | 'throw';
-  if (onMalformed !== 'skip' && onMalformed !== 'throw')
-    throw new UsageError("--on-malformed must be 'skip' or 'throw'");
-  const file = await readPreferencePairs(need(values, 'data'), {
-    onMalformed,
-    limit: num(values, 'limit', true),
+async function readPairs(settings: Settings) {
+  const file = await readPreferencePairs(need(settings, 'data'), {
+    onMalformed: settings.onMalformed,
+    limit: settings.limit ?? undefined,
   });
   logger.info(
     `read ${file.pairs.length} pairs from ${file.path} (${JSON.stringify(file.formats)})`,
@@ -144,67 +194,42 @@ function summary(report: DisagreementReport) {
   }));
 }
 
-async function train(values: Values): Promise<void> {
-  const out = resolve(values.out ?? 'out/ensemble');
-  const file = await readPairs(values);
-  const seed = num(values, 'seed', true) ?? 0;
-  const { train: trainPairs, test } = splitPairs(
-    file.pairs,
-    num(values, 'test-fraction') ?? 0.2,
-    seed,
-  );
-  const pooling = values.pooling as 'last' | 'mean' | undefined;
-  if (pooling && pooling !== 'last' && pooling !== 'mean')
-    throw new UsageError("--pooling must be 'last' or 'mean'");
-  const backbone = await createBackbone(values.backbone!, {
-    pooling,
-    maxLength: num(values, 'max-length', true),
-    offline: values.offline,
+async function train(settings: Settings, values: Values): Promise<void> {
+  const out = resolve(settings.out ?? 'out/ensemble');
+  const heads = headFlags.resolve(values);
+  const stage1Set = Object.keys(stage1Flags.read(values));
+  if (!settings.stage1 && stage1Set.length > 0) {
+    throw new UsageError(`--${stage1Flags.flagOf[stage1Set[0]!]} needs --stage1`);
+  }
+  const stage1Config = settings.stage1
+    ? stage1Flags.resolve(values, { seed: heads.seed })
+    : undefined;
+  const file = await readPairs(settings);
+  const seed = heads.seed;
+  const { train: trainPairs, test } = splitPairs(file.pairs, settings.testFraction, seed);
+  const backbone = await createBackbone(settings.backbone, {
+    pooling: settings.pooling ?? undefined,
+    maxLength: settings.maxLength ?? undefined,
+    offline: settings.offline,
   });
   logger.info(
     `backbone ${backbone.name}; ${trainPairs.length} training pairs, ${test.length} test pairs`,
   );
-  const heads: Partial<HeadTrainingConfig> = Object.fromEntries(
-    Object.entries({
-      k: num(values, 'k', true),
-      seed,
-      epochs: num(values, 'epochs'),
-      learningRate: num(values, 'lr'),
-      batchSize: num(values, 'batch-size', true),
-      weightDecay: num(values, 'weight-decay'),
-      patience: num(values, 'patience', true),
-      bootstrap: values.bootstrap,
-      validationFraction: num(values, 'validation-fraction'),
-    }).filter(([, v]) => v !== undefined),
-  );
-  const cache = values['no-cache'] ? undefined : new FeatureCache(resolve(values.cache!));
+  const cache = values['no-cache'] ? undefined : new FeatureCache(resolve(settings.cache));
   let initialHeads: EnsembleHeads | undefined;
   let stage1: Record<string, unknown> | undefined;
-  if (values.stage1) {
+  if (stage1Config) {
     if (!(backbone instanceof LmBackbone)) {
       throw new UsageError(
         '--stage1 trains the backbone: use an lm backbone (default or lm:<source>)',
       );
     }
     const { finetuneLmBackbone, twoStageInitialHeads } = await import('./finetune-backbone.js');
-    const config = Object.fromEntries(
-      Object.entries({
-        seed,
-        epochs: num(values, 'stage1-epochs'),
-        learningRate: num(values, 'stage1-lr'),
-        batchSize: num(values, 'stage1-batch-size', true),
-        stopAtLoss: num(values, 'stage1-stop-loss'),
-      }).filter(([, v]) => v !== undefined),
-    );
-    const result = await finetuneLmBackbone(backbone, trainPairs, config, {
+    const result = await finetuneLmBackbone(backbone, trainPairs, stage1Config, {
       logger,
       onProgress: progress,
     });
-    initialHeads = twoStageInitialHeads(
-      result.head,
-      heads.k ?? HeadTrainingConfig.defaults.k,
-      seed,
-    );
+    initialHeads = twoStageInitialHeads(result.head, heads.k, seed);
     stage1 = {
       config: result.config,
       steps: result.steps,
@@ -255,13 +280,13 @@ async function train(values: Values): Promise<void> {
   await ensemble.dispose();
 }
 
-async function analyze(values: Values): Promise<void> {
-  const dir = need(values, 'model');
+async function analyze(settings: Settings): Promise<void> {
+  const dir = need(settings, 'model');
   const ensemble = await RewardEnsemble.load(dir);
-  const file = await readPairs(values);
+  const file = await readPairs(settings);
   const report = await evaluateEnsemble(ensemble, file.pairs, { onProgress: progress });
   printReport(report);
-  const out = resolve(values.out ?? join(dir, 'analysis'));
+  const out = resolve(settings.out ?? join(dir, 'analysis'));
   const { writeDisagreementReport } = await import('./disagreement-report.js');
   const files = await writeDisagreementReport(report, out, {
     intro: `Ensemble ${ensemble.name} from ${dir}, on ${file.pairs.length} pairs of ${file.path}.`,
@@ -271,16 +296,16 @@ async function analyze(values: Values): Promise<void> {
   await ensemble.dispose();
 }
 
-async function score(values: Values): Promise<void> {
-  const ensemble = await RewardEnsemble.load(need(values, 'model'));
+async function score(settings: Settings): Promise<void> {
+  const ensemble = await RewardEnsemble.load(need(settings, 'model'));
   let queries: { prompt: string; response: string }[];
-  if (values.prompt !== undefined || values.response !== undefined) {
-    if (values.prompt === undefined || values.response === undefined) {
+  if (settings.prompt !== null || settings.response !== null) {
+    if (settings.prompt === null || settings.response === null) {
       throw new UsageError('--prompt and --response go together');
     }
-    queries = [{ prompt: values.prompt, response: values.response }];
+    queries = [{ prompt: settings.prompt, response: settings.response }];
   } else {
-    const text = await readFile(need(values, 'data'), 'utf8');
+    const text = await readFile(need(settings, 'data'), 'utf8');
     queries = text
       .split('\n')
       .filter((l) => l.trim())
@@ -288,7 +313,7 @@ async function score(values: Values): Promise<void> {
         const q = JSON.parse(l);
         if (typeof q.prompt !== 'string' || typeof q.response !== 'string') {
           throw new UsageError(
-            `line ${i + 1} of ${values.data}: expected {"prompt": "...", "response": "..."}`,
+            `line ${i + 1} of ${settings.data}: expected {"prompt": "...", "response": "..."}`,
           );
         }
         return q;
@@ -300,36 +325,24 @@ async function score(values: Values): Promise<void> {
   await ensemble.dispose();
 }
 
-async function main(argv: string[]): Promise<number> {
-  let parsed: { values: Values; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  const [command] = parsed.positionals;
-  if (parsed.values.help || !command) {
+async function main(argv: readonly string[]): Promise<number | undefined> {
+  const { values, positionals } = parseCommandLine(argv, {
+    options: extraOptions,
+    configs: [commandFlags, headFlags, stage1Flags],
+    allowPositionals: true,
+  });
+  const [command, ...extra] = positionals;
+  if (values.help || !command) {
     console.log(HELP);
-    return command || parsed.values.help ? 0 : 2;
+    return values.help ? 0 : 2;
   }
-  try {
-    if (command === 'train') await train(parsed.values);
-    else if (command === 'analyze') await analyze(parsed.values);
-    else if (command === 'score') await score(parsed.values);
-    else throw new UsageError(`unknown command '${command}'`);
-    return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`va-ensemble: ${e.message}\n\n${HELP}`);
-      return 2;
-    }
-    if (e instanceof VaError) {
-      console.error(`va-ensemble: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const settings = commandFlags.resolve(values);
+  if (command === 'train') await train(settings, values);
+  else if (command === 'analyze') await analyze(settings);
+  else if (command === 'score') await score(settings);
+  else throw new UsageError(`unknown command '${command}' (train, analyze or score)`);
+  return undefined;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+await runCommand('va-ensemble', () => main(process.argv.slice(2)));

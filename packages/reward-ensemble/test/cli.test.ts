@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { Rng } from '@va/core';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
+import { HeadTrainingConfig } from '../src/head-trainer.js';
 
 const run = promisify(execFile);
 const cli = new URL('../src/cli.ts', import.meta.url).pathname;
@@ -90,12 +91,33 @@ describe('va-ensemble', () => {
     expect(scored.mean).toBeGreaterThan(worse.mean);
   });
 
+  it("prints help whose defaults are the config schemas'", async () => {
+    const { stdout } = await va('--help');
+    expect(stdout).toMatch(
+      new RegExp(
+        `--lr <x> +peak learning rate .*\\(default: ${HeadTrainingConfig.defaults.learningRate}\\)`,
+      ),
+    );
+    expect(stdout).toMatch(/--stage1-lr <x> +.*\(default: 1e-5\)/);
+    expect(stdout).toMatch(/--test-fraction <x> +.*\(default: 0\.2\)/);
+  });
+
   it('explains usage errors', async () => {
     await expect(
       va('train', '--k', 'three', '--data', join(dir, 'pairs.jsonl')),
     ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/--k must be an integer/),
+    });
+    await expect(
+      va('train', '--data', join(dir, 'pairs.jsonl'), '--stage1-lr', '1e-4'),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--stage1-lr needs --stage1/),
+    });
+    await expect(va('train', '--dta', 'x')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown option '--dta'. Did you mean --data\?/),
     });
     await expect(va('analyze', '--model', join(dir, 'none'), '--data', 'x')).rejects.toMatchObject({
       code: 1,

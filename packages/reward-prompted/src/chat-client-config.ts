@@ -49,6 +49,7 @@ export const ChatClientConfig = defineConfig<ChatClientConfig>('ChatClientConfig
   baseUrl: {
     default: '',
     doc: 'endpoint root, e.g. http://localhost:11434/v1',
+    type: 'string',
     check: (v) => {
       let ok = false;
       try {
@@ -62,7 +63,8 @@ export const ChatClientConfig = defineConfig<ChatClientConfig>('ChatClientConfig
   model: { default: '', doc: 'model name', check: (v) => (v ? undefined : 'must be set') },
   apiKeyEnv: {
     default: null,
-    doc: 'environment variable with the API key',
+    doc: 'environment variable holding the API key',
+    type: 'string',
     check: (v) =>
       v === null || (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v))
         ? undefined
@@ -71,14 +73,16 @@ export const ChatClientConfig = defineConfig<ChatClientConfig>('ChatClientConfig
   temperature: { default: 0, doc: 'sampling temperature', check: is.nonNegative },
   maxTokens: {
     default: null,
-    doc: 'max_tokens',
+    doc: "max_tokens of the answer (default: the server's)",
+    type: 'integer',
     check: (v) =>
       v === null || (Number.isInteger(v) && v > 0) ? undefined : 'must be null or an integer > 0',
   },
-  topP: { default: null, doc: 'top_p', check: nullableNonNegative },
+  topP: { default: null, doc: 'top_p', type: 'number', check: nullableNonNegative },
   seed: {
     default: null,
     doc: 'server-side sampling seed',
+    type: 'integer',
     check: (v) => (v === null || Number.isInteger(v) ? undefined : 'must be null or an integer'),
   },
   extraBody: {
@@ -88,9 +92,13 @@ export const ChatClientConfig = defineConfig<ChatClientConfig>('ChatClientConfig
       v === null || (typeof v === 'object' && !Array.isArray(v)) ? undefined : 'must be an object',
   },
   concurrency: { default: 8, doc: 'requests in flight', check: is.positiveInteger },
-  maxRetries: { default: 5, doc: 'retries per request', check: is.nonNegativeInteger },
+  maxRetries: {
+    default: 5,
+    doc: 'retries on 429/5xx/network errors/timeouts',
+    check: is.nonNegativeInteger,
+  },
   timeoutMs: { default: 60_000, doc: 'per-attempt timeout (ms)', check: is.positive },
-  backoffBaseMs: { default: 500, doc: 'backoff scale (ms)', check: is.nonNegative },
+  backoffBaseMs: { default: 500, doc: 'backoff scale (ms), full jitter', check: is.nonNegative },
   backoffMaxMs: { default: 30_000, doc: 'backoff cap (ms)', check: is.nonNegative },
   maxRetryAfterMs: { default: 120_000, doc: 'longest Retry-After honoured', check: is.nonNegative },
   prices: {

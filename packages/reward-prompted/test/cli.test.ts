@@ -102,6 +102,15 @@ describe('va-judge', () => {
     const c = await start([join(dir, 'x.jsonl'), '-o', 'y', '--preset', 'deepseek-v3']).done;
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/DEEPSEEK_API_KEY is not set/);
+    const d = await start([join(dir, 'x.jsonl'), '-o', 'y', '--offline', '--scale', '5,1']).done;
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/--scale: must be LOW,HIGH with LOW < HIGH/);
+    const help = await start(['--help']).done;
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(
+      /--max-reasks <n> +re-asks after an unusable answer \(default: 2\)/,
+    );
+    expect(help.stdout).toMatch(/--timeout <x> +seconds per attempt \(default: 60\)/);
   });
 
   it('resumes after a kill against an endpoint: no gaps, no duplicates, no key anywhere', async () => {
