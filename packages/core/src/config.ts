@@ -121,6 +121,15 @@ export function defineConfig<T extends object, D extends object = object>(
   ) as Readonly<T>;
   const keys = Object.keys(schema);
   const fields = schema as Record<string, ConfigField<unknown>>;
+  // Keys that only `derive` makes: a resolved config given back to `resolve` recomputes them.
+  let derivedOnly: Set<string>;
+  try {
+    derivedOnly = new Set(
+      Object.keys((rules.derive?.(defaults) ?? {}) as object).filter((k) => !(k in fields)),
+    );
+  } catch {
+    derivedOnly = new Set();
+  }
   const resolve = (partial: Partial<T> = {}): Resolved<T, D> => {
     if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
       throw new ConfigError(name, '(root)', `expected an object, got ${describeValue(partial)}`);
@@ -128,6 +137,7 @@ export function defineConfig<T extends object, D extends object = object>(
     const out: Record<string, unknown> = { ...defaults };
     for (const [key, value] of Object.entries(partial)) {
       const field = fields[key];
+      if (!field && derivedOnly.has(key)) continue;
       if (!field) {
         const near = nearestName(key, keys);
         const hint = near ? ` Did you mean '${near}'?` : '';

@@ -103,6 +103,17 @@ describe('defineConfig rules and derived fields', () => {
     expect(scale.derivedDocs.warmupSteps).toMatch(/warmupRatio/);
   });
 
+  it('accepts a resolved config back (derived keys are recomputed)', () => {
+    const spec = defineConfig<{ a: number }, { twice: number }>(
+      'TwiceConfig',
+      { a: { default: 1, doc: 'a' } },
+      { derive: (c) => ({ twice: 2 * c.a }) },
+    );
+    const once = spec.resolve({ a: 3 });
+    expect(spec.resolve({ ...once, a: 5 })).toEqual({ a: 5, twice: 10 });
+    expect(() => spec.resolve({ thrice: 1 } as never)).toThrow(/unknown key/);
+  });
+
   it('checks single keys before deriving, so derive never sees an invalid key', () => {
     expect(() => scale.resolve({ warmupRatio: 2 })).toThrow(
       'ScaleConfig.warmupRatio: must be in [0, 1] (got 2)',
