@@ -1,0 +1,69 @@
+export {
+  type GaeOptions,
+  gae,
+  meanAndVariance,
+  RunningMoments,
+  type RunningMomentsState,
+  whiten,
+} from './advantages.js';
+export {
+  allFinite,
+  CHECKPOINT_FORMAT,
+  type CheckpointState,
+  type RestoreOptions,
+  readCheckpointState,
+  restoreCheckpoint,
+  saveCheckpoint,
+} from './checkpoint.js';
+export {
+  PPO_PRESETS,
+  PPOConfig,
+  type PPODerived,
+  type PPOPreset,
+  type PPOPresetName,
+  ppoPreset,
+  type ResolvedPPOConfig,
+} from './config.js';
+export {
+  AdaptiveKLController,
+  FixedKLController,
+  type KLController,
+} from './kl-controller.js';
+export {
+  effectiveBeta,
+  METHODS,
+  type Method,
+  PENALTIES,
+  type PenaltyFunction,
+  type PenaltyKind,
+  penaltyPerToken,
+  SCORE_TRANSFORMS,
+  type ScoreTransformFunction,
+  type ScoreTransformKind,
+  TOKEN_PENALTIES,
+  type TokenPenalty,
+  type TokenRewardsInput,
+  tokenRewards,
+  transformScore,
+} from './penalty.js';
+export {
+  latestCheckpoint,
+  promptIndices,
+  type TrainPolicyOptions,
+  type TrainPolicyResult,
+  trainPolicy,
+} from './train-policy.js';
+export {
+  DivergenceError,
+  type PPOLossInput,
+  type PPOStepStats,
+  PPOTrainer,
+  type PPOTrainerOptions,
+  type Prompt,
+  ppoLosses,
+  type Rollout,
+  type RolloutRow,
+  type StepOptions,
+  type TrainerState,
+} from './trainer.js';
+export { VALUE_HEAD_BIAS, VALUE_HEAD_WEIGHT, ValueHead } from './value-head.js';

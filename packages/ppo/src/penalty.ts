@@ -1,0 +1,191 @@
+// The per-token rewards of PPO for language models (SPEC 4, eq. 5 and 6): every generated token is
+// penalised by beta_eff times an estimate of log(pi / pi0), and the last token also gets the score.
+// Vanilla: beta_eff = beta. Variance-aware: beta_eff = beta * sigma2(x, y), so a response whose
+// reward is uncertain stays closer to the reference.
+
+import { checkNumber, checkOneOf, checkVector, type RewardScore, ValidationError } from '@va/core';
+
+/** Penalty estimators with a closed form per token (TRL's `kl_penalty` names, plus `k3`). */
+export const TOKEN_PENALTIES = ['kl', 'abs', 'mse', 'k3'] as const;
+export type TokenPenalty = (typeof TOKEN_PENALTIES)[number];
+/** Every built-in penalty; `full` needs the whole next-token distributions (computed in the rollout). */
+export const PENALTIES = [...TOKEN_PENALTIES, 'full'] as const;
+export type PenaltyKind = (typeof PENALTIES)[number];
+
+/** A user's penalty: one token's policy and reference log-probabilities to a penalty. */
+export type PenaltyFunction = (logprob: number, refLogprob: number) => number;
+
+/** How the penalty is weighted: by beta alone, or by beta times the reward's variance. */
+export const METHODS = ['vanilla', 'variance-aware'] as const;
+export type Method = (typeof METHODS)[number];
+
+/**
+ * The penalty of each token, from `logprobs` (policy) and `refLogprobs` (reference):
+ * - `kl`: `logp - logp_ref` (unbiased per-sample estimate of KL(pi || pi0), can be negative);
+ * - `abs`: `|logp - logp_ref|`;
+ * - `mse`: `0.5 * (logp - logp_ref)^2`;
+ * - `k3`: `exp(logp_ref - logp) - 1 - (logp_ref - logp)` (Schulman's low-variance, non-negative
+ *   estimator);
+ * - a function: applied token by token.
+ */
+export function penaltyPerToken(
+  kind: TokenPenalty | PenaltyFunction,
+  logprobs: ArrayLike<number>,
+  refLogprobs: ArrayLike<number>,
+): number[] {
+  const where = 'penaltyPerToken';
+  const lp = checkVector(where, 'logprobs', logprobs, { minLength: 0 });
+  const ref = checkVector(where, 'refLogprobs', refLogprobs, {
+    length: lp.length,
+    lengthOf: 'logprobs',
+    minLength: 0,
+  });
+  const f: PenaltyFunction =
+    typeof kind === 'function'
+      ? kind
+      : {
+          kl: (a: number, b: number) => a - b,
+          abs: (a: number, b: number) => Math.abs(a - b),
+          mse: (a: number, b: number) => 0.5 * (a - b) ** 2,
+          k3: (a: number, b: number) => Math.expm1(b - a) - (b - a),
+        }[checkOneOf(where, 'kind', kind, TOKEN_PENALTIES)];
+  return Array.from(lp, (a, i) => {
+    const p = f(a, ref[i]!);
+    if (!Number.isFinite(p)) {
+      throw new ValidationError(
+        where,
+        `penalty of token ${i}`,
+        'a finite number',
+        p,
+        `logprob ${a}, refLogprob ${ref[i]}; check the custom penalty`,
+      );
+    }
+    return p;
+  });
+}
+
+/** Arguments of {@link tokenRewards}. */
+export interface TokenRewardsInput {
+  /** The score the last token gets (the noisy reward rHat, after any transform). */
+  readonly score: number;
+  /** Policy log-probabilities of the generated tokens. */
+  readonly logprobs: ArrayLike<number>;
+  /** Reference log-probabilities of the same tokens. */
+  readonly refLogprobs: ArrayLike<number>;
+  /** The KL coefficient beta (the controller's value). */
+  readonly beta: number;
+  /** The reward's variance sigma2(x, y); required by `variance-aware`. */
+  readonly variance?: number;
+  readonly method: Method;
+  /**
+   * A per-token estimator, a function, or the per-token penalties already computed (how the
+   * rollout passes `full`, the KL over the vocabulary). Default `kl`.
+   */
+  readonly penalty?: TokenPenalty | PenaltyFunction | ArrayLike<number>;
+  /**
+   * `variance-aware` uses `max(variance, varianceFloor)`: a point interval `[a, a]` (variance 0)
+   * keeps a penalty instead of none. Default 0 (no floor; the trainer passes its config's).
+   */
+  readonly varianceFloor?: number;
+}
+
+/** The effective coefficient: `beta`, or `beta * max(variance, varianceFloor)`. */
+export function effectiveBeta(
+  method: Method,
+  beta: number,
+  variance: number | undefined,
+  varianceFloor = 0,
+): number {
+  const where = 'effectiveBeta';
+  checkOneOf(where, 'method', method, METHODS);
+  checkNumber(where, 'beta', beta, { min: 0 });
+  if (method === 'vanilla') return beta;
+  if (variance === undefined) {
+    throw new ValidationError(
+      where,
+      'variance',
+      "a finite number >= 0 (method 'variance-aware' weights the penalty by it)",
+      variance,
+    );
+  }
+  checkNumber(where, 'variance', variance, { min: 0 });
+  return beta * Math.max(variance, checkNumber(where, 'varianceFloor', varianceFloor, { min: 0 }));
+}
+
+/**
+ * Per-token rewards of one response (SPEC 4): `reward_t = -beta_eff * penalty_t`, and the last token
+ * also gets `score`. `beta_eff` is `beta` (vanilla) or `beta * max(variance, varianceFloor)`
+ * (variance-aware).
+ */
+export function tokenRewards(input: TokenRewardsInput): number[] {
+  const where = 'tokenRewards';
+  const score = checkNumber(where, 'score', input.score);
+  const beta = effectiveBeta(input.method, input.beta, input.variance, input.varianceFloor);
+  const penalty = input.penalty ?? 'kl';
+  const penalties =
+    typeof penalty === 'string' || typeof penalty === 'function'
+      ? penaltyPerToken(penalty, input.logprobs, input.refLogprobs)
+      : Array.from(
+          checkVector(where, 'penalty', penalty, {
+            length: input.logprobs.length,
+            lengthOf: 'logprobs',
+          }),
+        );
+  if (penalties.length === 0) {
+    throw new ValidationError(where, 'logprobs', 'at least one generated token', input.logprobs);
+  }
+  const rewards = penalties.map((p) => -beta * p);
+  rewards[rewards.length - 1]! += score;
+  return rewards;
+}
+
+/** How a reward model's answer becomes the score PPO trains on. */
+export const SCORE_TRANSFORMS = [
+  'sample',
+  'mean',
+  'uncertainty-weighted',
+  'worst-case',
+  'lcb',
+] as const;
+export type ScoreTransformKind = (typeof SCORE_TRANSFORMS)[number];
+/** A user's transform of a reward model's answer into a training score. */
+export type ScoreTransformFunction = (score: RewardScore) => number;
+
+/**
+ * The training score of one answer:
+ * - `sample`: the noisy reward rHat (the ensemble mean, or a fresh draw from a judge's interval);
+ * - `mean`: the point estimate;
+ * - `uncertainty-weighted`: `mean - lambda * variance`;
+ * - `worst-case`: the lowest ensemble member (needs `members`);
+ * - `lcb`: the lower confidence bound `mean - k * sqrt(variance)`.
+ */
+export function transformScore(
+  score: RewardScore,
+  kind: ScoreTransformKind | ScoreTransformFunction,
+  options: { lambda?: number; k?: number } = {},
+): number {
+  const where = 'transformScore';
+  if (typeof kind === 'function') return checkNumber(where, 'transform(score)', kind(score));
+  switch (checkOneOf(where, 'kind', kind, SCORE_TRANSFORMS)) {
+    case 'sample':
+      return score.sample;
+    case 'mean':
+      return score.mean;
+    case 'uncertainty-weighted':
+      return score.mean - (options.lambda ?? 1) * score.variance;
+    case 'lcb':
+      return score.mean - (options.k ?? 1) * Math.sqrt(score.variance);
+    case 'worst-case': {
+      if (!score.members || score.members.length === 0) {
+        throw new ValidationError(
+          where,
+          'score.members',
+          "the ensemble members' rewards (transform 'worst-case' takes the lowest)",
+          score.members,
+          "Use an ensemble reward model, or another transform such as 'lcb'",
+        );
+      }
+      return Math.min(...score.members);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+// PPOTrainer on the embedded default model: the rollout and the update agree, runs are seeded, no
+// tensor leaks, bad inputs stop with the field named, LoRA's reference is the adapter switched off.
+
+import * as tf from '@tensorflow/tfjs';
+import { ValidationError } from '@va/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PPOTrainer, type RolloutRow } from '../src/trainer.js';
+import { defaultPolicy, PROMPTS, rewardOf, SMALL, withoutTimes } from './helpers.js';
+
+const prompts = PROMPTS.slice(0, 4);
+const lengthReward = rewardOf('length', (r) => ({ mean: r.length / 10, variance: 0.5 }));
+let policy: Awaited<ReturnType<typeof defaultPolicy>>;
+
+beforeAll(async () => {
+  policy = await defaultPolicy();
+});
+afterAll(() => policy.dispose());
+
+describe('PPOTrainer', () => {
+  it('recomputes the rollout log-probabilities exactly: the first minibatch has ratio 1', async () => {
+    const trainer = await PPOTrainer.create({
+      policy,
+      reward: lengthReward,
+      config: { ...SMALL, ppoEpochs: 1, miniBatchSize: 4 },
+    });
+    let rows: readonly RolloutRow[] = [];
+    const stats = await trainer.step(prompts, { onRollout: (r) => (rows = r) });
+    expect(stats['ppo/policy/ratio']).toBeCloseTo(1, 6);
+    expect(stats['ppo/policy/clipfrac']).toBe(0);
+    expect(stats['ppo/policy/approxkl']).toBeLessThan(1e-10);
+    // The reference is a frozen copy: KL 0 and no penalty at the first step.
+    expect(stats['objective/kl']).toBe(0);
+    expect(stats['ppo/mean_non_score_reward']).toBe(0);
+    // Rewards: the score on the last token only; returns = advantages (raw) + values.
+    for (const r of rows) {
+      expect(r.rewards.slice(0, -1).every((x) => x === 0)).toBe(true);
+      expect(r.rewards.at(-1)).toBe(r.score);
+      expect(r.score).toBeCloseTo(r.text.length / 10, 12);
+      expect(r.logprobs).toHaveLength(r.response.length);
+    }
+    const adv = rows.flatMap((r) => r.advantages);
+    expect(adv.reduce((a, b) => a + b, 0) / adv.length).toBeCloseTo(0, 10);
+    expect(stats['objective/kl_coef']).toBe(0.1);
+    trainer.dispose();
+  });
+
+  it('is seeded: two trainers give the same stats; and leaks no tensors across steps', async () => {
+    const run = async () => {
+      const copy = await defaultPolicy();
+      const trainer = await PPOTrainer.create({
+        policy: copy,
+        reward: lengthReward,
+        config: SMALL,
+      });
+      const out = [];
+      let after1 = 0;
+      for (let s = 0; s < 2; s++) {
+        out.push(withoutTimes(await trainer.step(prompts)));
+        if (s === 0) after1 = tf.memory().numTensors;
+      }
+      const leak = tf.memory().numTensors - after1;
+      trainer.dispose();
+      copy.dispose();
+      return { out, leak };
+    };
+    const a = await run();
+    const b = await run();
+    expect(a.out).toEqual(b.out);
+    expect(a.out[1]!['objective/kl']).not.toBe(0);
+    expect(a.leak).toBe(0);
+  });
+
+  it('stops on bad reward answers and bad prompts, naming the field', async () => {
+    const bad = (f: (i: number) => object) => ({
+      name: 'bad',
+      async score(q: readonly unknown[]) {
+        return q.map((_, i) => ({ mean: 1, variance: 1, sample: 1, ...f(i) })) as never;
+      },
+    });
+    const make = (reward: ReturnType<typeof bad>) =>
+      PPOTrainer.create({ policy, reward, config: SMALL });
+    const t1 = await make(bad((i) => (i === 2 ? { sample: Number.NaN } : {})));
+    await expect(t1.step(prompts)).rejects.toThrow(
+      "PPOTrainer.step: argument 'scores[2].sample' must be a finite number, got NaN. The reward model 'bad' returned it for prompt 2",
+    );
+    const t2 = await make(bad(() => ({ variance: -0.5 })));
+    await expect(t2.step(prompts)).rejects.toThrow(
+      /'scores\[0\].variance' must be a finite number >= 0, got -0.5/,
+    );
+    await expect(t2.step([])).rejects.toThrow(ValidationError);
+    await expect(t2.step([])).rejects.toThrow(/'prompts' must be a non-empty array of prompts/);
+    await expect(t2.step(['ok', ''])).rejects.toThrow(
+      /'prompts\[1\]' must be a text of at least one token/,
+    );
+    const t3 = await make({ name: 'short', score: async () => [] } as never);
+    await expect(t3.step(prompts)).rejects.toThrow(
+      /must be 4 scores \(one per prompt\), got "0 scores"/,
+    );
+    await expect(
+      PPOTrainer.create({ policy, reward: lengthReward, config: { clipRange: -1 } }),
+    ).rejects.toThrow('PPOConfig.clipRange: must be > 0 (got -1)');
+    await expect(PPOTrainer.create({ policy, reward: {} as never })).rejects.toThrow(
+      /'reward' must be a RewardModel/,
+    );
+    for (const t of [t1, t2, t3]) t.dispose();
+  });
+
+  it('floors a zero variance in the variance-aware penalty', async () => {
+    const point = rewardOf('point', () => ({ mean: 1, variance: 0 }));
+    const trainer = await PPOTrainer.create({
+      policy,
+      reward: point,
+      config: { ...SMALL, method: 'variance-aware', varianceFloor: 0.25 },
+    });
+    let betas: number[] = [];
+    const stats = await trainer.step(prompts, {
+      onRollout: (rows) => (betas = rows.map((r) => r.betaEffective)),
+    });
+    expect(betas).toEqual([0.025, 0.025, 0.025, 0.025]);
+    expect(stats['ppo/variance/floored_frac']).toBe(1);
+    expect(stats['ppo/beta_eff/mean']).toBe(0.025);
+    trainer.dispose();
+  });
+
+  it("'full' penalises the KL over the vocabulary: 0 against an identical reference, >= 0 after", async () => {
+    const copy = await defaultPolicy();
+    const trainer = await PPOTrainer.create({
+      policy: copy,
+      reward: lengthReward,
+      config: { ...SMALL, penalty: 'full' },
+    });
+    let penalties: number[] = [];
+    await trainer.step(prompts, {
+      onRollout: (rows) => (penalties = rows.flatMap((r) => r.penalties)),
+    });
+    expect(penalties.every((p) => Math.abs(p) < 1e-6)).toBe(true);
+    await trainer.step(prompts, {
+      onRollout: (rows) => (penalties = rows.flatMap((r) => r.penalties)),
+    });
+    expect(penalties.every((p) => p >= -1e-6)).toBe(true);
+    expect(Math.max(...penalties)).toBeGreaterThan(1e-4);
+    trainer.dispose();
+    copy.dispose();
+  });
+
+  it('trains only the LoRA adapter, against the same model with the adapter off', async () => {
+    const model = await defaultPolicy();
+    const base = model.readParams();
+    model.addLora({ r: 4, alpha: 8, seed: 1 });
+    const trainer = await PPOTrainer.create({ policy: model, reward: lengthReward, config: SMALL });
+    expect(trainer.referenceIsAdapterOff).toBe(true);
+    expect(trainer.reference).toBe(model);
+    const before = tf.memory().numTensors;
+    await trainer.step(prompts);
+    const stats = await trainer.step(prompts);
+    expect(stats['objective/kl']).not.toBe(0);
+    for (const [name, p] of model.readParams()) {
+      expect(
+        Buffer.from(p.data.buffer).equals(Buffer.from(base.get(name)!.data.buffer)),
+        name,
+      ).toBe(true);
+    }
+    expect(model.lora!.enabled).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+    model.dispose();
+  });
+});
