@@ -3,6 +3,7 @@
 
 import { formatNumber } from '@va/core';
 import { barChart, histogram, MarkdownReport } from '@va/report';
+import { summarize } from '@va/stats';
 import type { BanditSimulation, HeterogeneitySweep } from '@va/theory';
 import type { ExampleSettings } from './cli.js';
 
@@ -14,20 +15,6 @@ const METHODS = [
 
 const pct = (p: number) => `${formatNumber(100 * p, 4)}%`;
 const list = (v: ArrayLike<number>) => `[${Array.from(v, (x) => formatNumber(x, 3)).join(', ')}]`;
-
-function std(values: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m += (values[i]! - m) / (i + 1);
-  let ss = 0;
-  for (let i = 0; i < values.length; i++) ss += (values[i]! - m) ** 2;
-  return Math.sqrt(ss / (values.length - 1));
-}
-
-function mean(values: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m += (values[i]! - m) / (i + 1);
-  return m;
-}
 
 /** The overlaid histograms of both policies' true returns, the reference marked. */
 export function returnsChart(
@@ -52,26 +39,22 @@ export function returnsChart(
 
 /** Rows of the risk table for one simulation. */
 function riskRows(variant: string, sim: BanditSimulation) {
-  return METHODS.map((m) => ({
-    variant,
-    method: m.name,
-    risk: pct(sim.risk[m.key]),
-    'MC std. error': pct(sim.standardError[m.key]),
-    'Theorem 2.4': sim.closedForm ? pct(sim.closedForm[m.key]) : 'n/a',
-    'difference / SE': sim.closedForm
-      ? formatNumber((sim.risk[m.key] - sim.closedForm[m.key]) / sim.standardError[m.key], 2)
-      : 'n/a',
-    'mean return': mean(sim.returns[m.key]),
-    'std of return': std(sim.returns[m.key]),
-    '5% quantile': quantile(sim.returns[m.key], 0.05),
-  }));
-}
-
-function quantile(values: Float64Array, p: number): number {
-  const sorted = Float64Array.from(values).sort();
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return sorted[lo]! + (h - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!);
+  return METHODS.map((m) => {
+    const returns = summarize(sim.returns[m.key]);
+    return {
+      variant,
+      method: m.name,
+      risk: pct(sim.risk[m.key]),
+      'MC std. error': pct(sim.standardError[m.key]),
+      'Theorem 2.4': sim.closedForm ? pct(sim.closedForm[m.key]) : 'n/a',
+      'difference / SE': sim.closedForm
+        ? formatNumber((sim.risk[m.key] - sim.closedForm[m.key]) / sim.standardError[m.key], 2)
+        : 'n/a',
+      'mean return': returns.mean,
+      'std of return': returns.std,
+      '5% quantile': returns.q05,
+    };
+  });
 }
 
 const RIGHT = ['risk', 'MC std. error', 'Theorem 2.4', 'difference / SE', 'std ratio va/vanilla'];
@@ -163,7 +146,7 @@ export function buildReport({
     const s = figure3Simplex.config;
     report.heading('Figure 3 on the probability simplex', 3);
     const q = (key: 'vanilla' | 'varianceAware') =>
-      formatNumber(quantile(figure3Simplex.returns[key], 0.05), 3);
+      formatNumber(summarize(figure3Simplex.returns[key]).q05, 3);
     report.paragraph(
       "The paper's closed forms treat π as a free vector: with all rewards positive, moving along " +
         'r̂ adds probability mass everywhere and raises the return whatever the ranking, which is ' +

@@ -14,7 +14,6 @@ export { type LineChartOptions, type LineSeries, lineChart } from './line-chart.
 export {
   escapeMarkdown,
   escapeTableCell,
-  formatNumber,
   MarkdownReport,
   type ReportFiles,
   type TableColumn,

@@ -3,7 +3,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { ValidationError } from '@va/core';
+import { formatNumber, ValidationError } from '@va/core';
 import { type ChartFiles, type ChartSpec, type WriteChartOptions, writeChart } from './render.js';
 
 /** A column of {@link MarkdownReport.table}: the row key, its header and how to show it. */
@@ -11,7 +11,7 @@ export interface TableColumn {
   readonly key: string;
   readonly title?: string;
   readonly align?: 'left' | 'right' | 'center';
-  /** Formats a cell; default: numbers with {@link formatNumber}, the rest with `String`. */
+  /** Formats a cell; default: numbers with `@va/core`'s `formatNumber`, the rest with `String`. */
   readonly format?: (value: unknown) => string;
 }
 
@@ -29,19 +29,6 @@ export interface WriteReportOptions extends WriteChartOptions {
 export interface ReportFiles {
   readonly report: string;
   readonly charts: Readonly<Record<string, ChartFiles>>;
-}
-
-/**
- * A number for people: integers as they are, others with `digits` significant digits (default 4),
- * very small or large magnitudes in exponent form; `NaN`/infinities spelled out.
- */
-export function formatNumber(value: number, digits = 4): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  const a = Math.abs(value);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return value.toExponential(digits - 1);
-  return String(Number(value.toPrecision(digits)));
 }
 
 /** Escapes text for a Markdown table cell: pipes, backslashes and line breaks. */
@@ -99,7 +86,7 @@ export class MarkdownReport {
 
   /**
    * A table from rows (objects, or arrays with `columns` naming each position). Columns default to
-   * the keys of the first row; numbers are right-aligned and formatted with {@link formatNumber};
+   * the keys of the first row; numbers are right-aligned and formatted with `@va/core`'s `formatNumber`;
    * pipes and line breaks inside cells are escaped.
    */
   table(

@@ -3,24 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
-import {
-  escapeMarkdown,
-  escapeTableCell,
-  formatNumber,
-  histogram,
-  MarkdownReport,
-} from '../src/index.js';
+import { escapeMarkdown, escapeTableCell, histogram, MarkdownReport } from '../src/index.js';
 import { pngSize } from './helpers.js';
 
-describe('formatNumber', () => {
-  it('keeps integers, rounds to significant digits, uses exponents at the extremes', () => {
-    expect(formatNumber(42)).toBe('42');
-    expect(formatNumber(0.123456)).toBe('0.1235');
-    expect(formatNumber(2.5e-7)).toBe('2.500e-7');
-    expect(formatNumber(1234567.8)).toBe('1.235e+6');
-    expect(formatNumber(Number.NaN)).toBe('NaN');
-    expect(formatNumber(-Number.POSITIVE_INFINITY)).toBe('-∞');
-    expect(formatNumber(0.5, 2)).toBe('0.5');
+describe('table cells', () => {
+  it("print numbers as every va report does (@va/core's formatNumber)", () => {
+    const md = new MarkdownReport()
+      .table([
+        { x: 2.5e-7, y: Number.NEGATIVE_INFINITY, z: 1234567.8 },
+        { x: 0.123456, y: Number.NaN, z: 42 },
+      ])
+      .toMarkdown();
+    expect(md).toContain('| 2.5e-7 | -Infinity | 1.235e+6 |');
+    expect(md).toContain('| 0.1235 | NaN | 42 |');
   });
 });
 

@@ -1,9 +1,7 @@
 // The backbone interface of the ensemble (SPEC 3): texts in, one feature vector per text out (the
 // hidden state of the last non-padding token, or the mean over tokens), plus how it reads a dialogue.
 
-import type { ProgressCallback } from '@va/core';
-import { ValidationError } from '@va/core';
-import type { ChatMessage } from './chat.js';
+import { type ChatMessage, type ProgressCallback, ValidationError } from '@va/core';
 
 /** `rows` feature vectors of width `dim`, row-major. */
 export interface FeatureMatrix {

@@ -1,11 +1,7 @@
 // Dialogues as message lists, and the HH-RLHF text format (Bai et al. 2022): turns written as
 // `\n\nHuman: ...` and `\n\nAssistant: ...`, the plain format for backbones without a chat template.
 
-/** One turn of a dialogue, as in Hugging Face chat datasets and templates. */
-export interface ChatMessage {
-  readonly role: string;
-  readonly content: string;
-}
+import type { ChatMessage } from '@va/core';
 
 const HH_MARKER = /\n\n(Human|Assistant):/g;
 

@@ -3,6 +3,7 @@
 // variance of chosen rewards and of the variance of r_k(chosen) - r_k(rejected).
 
 import { ValidationError } from '@va/core';
+import { type SampleSummary, summarize } from '@va/stats';
 import { memberMeanVariance } from './ensemble-stats.js';
 import {
   REWARDBENCH_SECTIONS,
@@ -16,17 +17,6 @@ export interface PairScores {
   readonly chosen: Float64Array;
   readonly rejected: Float64Array;
   readonly k: number;
-}
-
-/** Five-number summary and mean of a distribution. */
-export interface DistributionSummary {
-  readonly count: number;
-  readonly min: number;
-  readonly q25: number;
-  readonly median: number;
-  readonly mean: number;
-  readonly q75: number;
-  readonly max: number;
 }
 
 /** One group of pairs (all pairs, one RewardBench section, or one subset). */
@@ -43,8 +33,8 @@ export interface DisagreementGroup {
   readonly chosenVariance: Float64Array;
   /** Per pair: sample variance over members of r_k(chosen) - r_k(rejected). Figure 8, bottom row. */
   readonly differenceVariance: Float64Array;
-  readonly chosenVarianceSummary: DistributionSummary;
-  readonly differenceVarianceSummary: DistributionSummary;
+  readonly chosenVarianceSummary: SampleSummary;
+  readonly differenceVarianceSummary: SampleSummary;
 }
 
 /** What {@link analyzeDisagreement} returns. */
@@ -63,29 +53,6 @@ export interface AnalyzeOptions {
   readonly subsets?: readonly (string | undefined)[];
   /** `auto` (default): RewardBench sections if any subset is a RewardBench one, else subsets. */
   readonly groupBy?: 'auto' | 'rewardbench' | 'subset' | 'none';
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
-/** Min, quartiles (linear interpolation, numpy's default), median, mean and max. */
-export function summarizeDistribution(values: ArrayLike<number>): DistributionSummary {
-  const sorted = Float64Array.from(values).sort();
-  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return {
-    count: sorted.length,
-    min: sorted[0] ?? Number.NaN,
-    q25: quantile(sorted, 0.25),
-    median: quantile(sorted, 0.5),
-    mean: sorted.length ? mean : Number.NaN,
-    q75: quantile(sorted, 0.75),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-  };
 }
 
 interface PairStats {
@@ -157,8 +124,8 @@ function group(
     weighting: section ? 'rewardbench' : 'pairs',
     chosenVariance,
     differenceVariance,
-    chosenVarianceSummary: summarizeDistribution(chosenVariance),
-    differenceVarianceSummary: summarizeDistribution(differenceVariance),
+    chosenVarianceSummary: summarize(chosenVariance),
+    differenceVarianceSummary: summarize(differenceVariance),
   };
 }
 

@@ -1,7 +1,8 @@
 // The ensemble's noisy reward and its uncertainty (SPEC 3): rHat = mean over members, sigma2 = the
-// sample variance over members (ddof 1).
+// sample variance over members (ddof 1), by @va/stats' mean and variance.
 
 import { ValidationError } from '@va/core';
+import { mean, variance } from '@va/stats';
 
 /** Mean and sample variance (ddof 1) of one pair's member rewards. */
 export function memberMeanVariance(values: ArrayLike<number>): {
@@ -17,15 +18,7 @@ export function memberMeanVariance(values: ArrayLike<number>): {
       values,
     );
   }
-  let mean = 0;
-  for (let j = 0; j < k; j++) mean += values[j]!;
-  mean /= k;
-  let ss = 0;
-  for (let j = 0; j < k; j++) {
-    const d = values[j]! - mean;
-    ss += d * d;
-  }
-  return { mean, variance: ss / (k - 1) };
+  return { mean: mean(values), variance: variance(values) };
 }
 
 /** Per-row mean and sample variance of a `rows x k` row-major matrix of member rewards. */

@@ -3,9 +3,9 @@
 // 2006). No model, no tensors: for quick experiments and tests, not for real reward modelling.
 
 import { createHash } from 'node:crypto';
-import { defineConfig, is } from '@va/core';
+import { type ChatMessage, defineConfig, is } from '@va/core';
 import type { Backbone, BackboneSpec, EmbedOptions, FeatureMatrix } from './backbone.js';
-import { type ChatMessage, formatHHDialogue } from './chat.js';
+import { formatHHDialogue } from './chat.js';
 
 /** Config of {@link HashedBackbone}. */
 export interface HashedBackboneConfig {

@@ -8,14 +8,8 @@ export {
   poolHiddenStates,
   poolingWeights,
 } from './backbone.js';
-export {
-  type BradleyTerryResult,
-  bradleyTerryLoss,
-  pairAccuracy,
-  sigmoid,
-  softplus,
-} from './bradley-terry.js';
-export { type ChatMessage, formatHHDialogue, parseHHDialogue, promptToMessages } from './chat.js';
+export { type BradleyTerryResult, bradleyTerryLoss, pairAccuracy } from './bradley-terry.js';
+export { formatHHDialogue, parseHHDialogue, promptToMessages } from './chat.js';
 export {
   type CreateBackboneOptions,
   createBackbone,
@@ -26,9 +20,7 @@ export {
   analyzeDisagreement,
   type DisagreementGroup,
   type DisagreementReport,
-  type DistributionSummary,
   type PairScores,
-  summarizeDistribution,
 } from './disagreement.js';
 export {
   type DisagreementCharts,
@@ -39,11 +31,10 @@ export {
 export {
   type EnsembleHeads,
   initEnsembleHeads,
-  memberSeed,
   scoreWithHeads,
   selectMembers,
 } from './ensemble-heads.js';
-export { memberMeanVariance, summarizeMembers } from './ensemble-stats.js';
+export { summarizeMembers } from './ensemble-stats.js';
 export { FeatureCache } from './feature-cache.js';
 export {
   BackboneFinetuneConfig,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
-import { ResourceError } from '@va/core';
+import { type ChatMessage, ResourceError } from '@va/core';
 import type { CausalLM } from '@va/lm';
 import {
   type Backbone,
@@ -16,7 +16,7 @@ import {
   type Pooling,
   poolingWeights,
 } from './backbone.js';
-import { type ChatMessage, formatHHDialogue } from './chat.js';
+import { formatHHDialogue } from './chat.js';
 
 /** Options of {@link loadLmBackbone}. */
 export interface LmBackboneOptions {

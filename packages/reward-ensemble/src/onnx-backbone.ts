@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ResourceError } from '@va/core';
+import { type ChatMessage, ResourceError } from '@va/core';
 import {
   type Backbone,
   type BackboneSpec,
@@ -16,7 +16,7 @@ import {
   type Pooling,
   poolHiddenStates,
 } from './backbone.js';
-import { type ChatMessage, formatHHDialogue } from './chat.js';
+import { formatHHDialogue } from './chat.js';
 
 /** Options of {@link loadOnnxBackbone}. */
 export interface OnnxBackboneOptions {

@@ -2,7 +2,8 @@
 // HH-RLHF dialogue strings, message lists (preference_dataset_mix2 / UltraFeedback-binarized) and
 // RewardBench rows. Anything else is reported with the reason, never guessed at.
 
-import { type ChatMessage, parseHHDialogue } from './chat.js';
+import type { ChatMessage } from '@va/core';
+import { parseHHDialogue } from './chat.js';
 
 /** A preference pair: the dialogue before the compared turn, and the two candidate turns. */
 export interface PreferencePair {

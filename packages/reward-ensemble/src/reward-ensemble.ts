@@ -4,6 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  type ChatMessage,
   ResourceError,
   type RewardModel,
   type RewardQuery,
@@ -12,7 +13,7 @@ import {
   ValidationError,
 } from '@va/core';
 import type { Backbone, BackboneSpec, EmbedOptions, FeatureMatrix } from './backbone.js';
-import { type ChatMessage, promptToMessages } from './chat.js';
+import { promptToMessages } from './chat.js';
 import { createBackbone } from './create-backbone.js';
 import { type EnsembleHeads, scoreWithHeads } from './ensemble-heads.js';
 import { memberMeanVariance } from './ensemble-stats.js';

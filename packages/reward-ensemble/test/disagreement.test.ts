@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeDisagreement, summarizeDistribution } from '../src/disagreement.js';
+import { analyzeDisagreement } from '../src/disagreement.js';
 import { rewardBenchSection, rewardBenchSectionScores } from '../src/rewardbench.js';
 
 describe('RewardBench sections', () => {
@@ -61,16 +61,15 @@ describe('analyzeDisagreement', () => {
     ]);
   });
 
-  it('summarises distributions like numpy (linear quantiles)', () => {
-    expect(summarizeDistribution([4, 1, 3, 2])).toEqual({
-      count: 4,
-      min: 1,
-      q25: 1.75,
-      median: 2.5,
-      mean: 2.5,
-      q75: 3.25,
-      max: 4,
-    });
+  it('summarises each variance distribution with @va/stats (numpy linear quantiles, ddof 1)', () => {
+    // Difference variances [7/3, 1, 0]: sorted [0, 1, 7/3], mean 10/9; the 25% quantile sits at
+    // position 0.5 (0.5), the 75% at 1.5 (1 + 0.5 * 4/3 = 5/3); variance (100 + 1 + 121) / 81 / 2.
+    const s = analyzeDisagreement({ chosen, rejected, k: 3 }).overall.differenceVarianceSummary;
+    expect(s.q25).toBe(0.5);
+    expect(s.q75).toBeCloseTo(5 / 3, 15);
+    expect(s.mean).toBeCloseTo(10 / 9, 15);
+    expect(s.variance).toBeCloseTo(37 / 27, 15);
+    expect(s.max).toBeCloseTo(7 / 3, 15);
   });
 
   it('rejects shapes that do not fit', () => {

@@ -1,5 +1,6 @@
 export {
   type ContinuousDistribution,
+  chiSquareQuantile,
   fisherF,
   standardNormal,
   studentT,
@@ -13,20 +14,19 @@ export {
 export {
   type ProtocolSamples,
   type ProtocolTables,
-  type ProtocolTablesConfig,
+  ProtocolTablesConfig,
   protocolTables,
-  protocolTablesConfig,
   protocolTablesMarkdown,
 } from './protocol-tables.js';
 export {
   type EmpiricalRisk,
   empiricalRisk,
   pairwiseRisk,
-  type RiskConfig,
+  RiskConfig,
   type RiskEstimate,
-  riskConfig,
   shareBelowMean,
 } from './risk.js';
+export { mean, quantile, type SampleSummary, summarize, variance } from './summarize.js';
 export {
   type TwoProportionZTestResult,
   twoProportionZTest,

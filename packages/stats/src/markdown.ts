@@ -1,17 +1,6 @@
-// Number formatting shared by the Markdown renderings of the paper's tables.
+// The Markdown pieces of the paper's tables (numbers print with @va/core's formatNumber).
 
-/** `digits` significant digits; exponent form below 1e-3 and from 1e6; infinities as such. */
-export function formatNumber(value: number, digits = 4): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  if (magnitude < 1e-3 || magnitude >= 1e6) {
-    const [mantissa, exponent] = value.toExponential(digits - 1).split('e');
-    return `${Number(mantissa)}e${exponent}`;
-  }
-  return String(Number(value.toPrecision(digits)));
-}
+import { formatNumber } from '@va/core';
 
 /** A p-value: 3 significant digits, exponent form below 1e-3. */
 export function formatPValue(value: number): string {

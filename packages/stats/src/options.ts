@@ -1,5 +1,5 @@
-// The options every hypothesis test takes (alternative, alpha), their checks, and the sample
-// summaries the tests share (mean, unbiased variance), written to be exact on constant samples.
+// The options every hypothesis test takes (alternative, alpha), their checks, and the sample check
+// they share.
 
 import { checkNumber, checkOneOf, checkVector, ValidationError } from '@va/core';
 
@@ -79,76 +79,4 @@ export function checkSample(
     );
   }
   return checkVector(where, argument, values, { minLength });
-}
-
-/** True when every value equals the first (such a sample has variance exactly 0). */
-export function isConstant(x: Float64Array): boolean {
-  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
-  return true;
-}
-
-/** The mean, by compensated (Neumaier) summation; exact on constant samples. */
-export function mean(x: Float64Array): number {
-  if (isConstant(x)) return x[0]!;
-  let sum = 0;
-  let compensation = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    const t = sum + v;
-    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-    sum = t;
-  }
-  return (sum + compensation) / x.length;
-}
-
-/**
- * The unbiased sample variance (divisor n - 1) by the corrected two-pass algorithm; exactly 0 on a
- * constant sample, where the rounded mean would otherwise leave a spurious 1e-34.
- */
-export function sampleVariance(x: Float64Array, m = mean(x)): number {
-  if (isConstant(x)) return 0;
-  let squares = 0;
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) {
-    const d = x[i]! - m;
-    squares += d * d;
-    sum += d;
-  }
-  return (squares - (sum * sum) / x.length) / (x.length - 1);
-}
-
-/** n, mean and unbiased variance of a checked sample. */
-export interface SampleSummary {
-  n: number;
-  mean: number;
-  variance: number;
-}
-
-/**
- * The mean and variance of a sample checked by {@link checkSample}, throwing when values so large
- * that their sum or squared deviations overflow (or so close together, below 1e-154 apart, that
- * the squares underflow) would turn into Infinity, NaN or a false zero variance further on.
- */
-export function summarize(where: string, argument: string, x: Float64Array): SampleSummary {
-  const m = mean(x);
-  const variance = sampleVariance(x, m);
-  if (!Number.isFinite(m) || !Number.isFinite(variance)) {
-    throw new ValidationError(
-      where,
-      argument,
-      'values whose mean and variance are finite in double precision',
-      x,
-      'Rescale the sample (its squared deviations overflow)',
-    );
-  }
-  if (variance === 0 && !isConstant(x)) {
-    throw new ValidationError(
-      where,
-      argument,
-      'values whose variance is representable in double precision',
-      x,
-      'Rescale the sample (its squared deviations underflow to 0 although it is not constant)',
-    );
-  }
-  return { n: x.length, mean: m, variance };
 }

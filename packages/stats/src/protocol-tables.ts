@@ -1,8 +1,8 @@
 // The paper's Tables 1-3 from the three samples of the evaluation protocol (SPEC 5, Algorithms
 // 1-4): variances and the F test, means and Welch's t test, risks and the two-proportion z test.
 
-import { defineConfig, deriveSeed, is } from '@va/core';
-import { formatNumber, formatPValue, markdownTable } from './markdown.js';
+import { defineConfig, deriveSeed, formatNumber, is } from '@va/core';
+import { formatPValue, markdownTable } from './markdown.js';
 import { ALTERNATIVES, type Alternative, checkSample } from './options.js';
 import { type EmpiricalRisk, empiricalRisk } from './risk.js';
 import { type TwoProportionZTestResult, twoProportionZTest } from './two-proportion-z-test.js';
@@ -38,7 +38,7 @@ export interface ProtocolTablesConfig {
 }
 
 /** {@link ProtocolTablesConfig}'s frozen defaults and its resolver. */
-export const protocolTablesConfig = defineConfig<ProtocolTablesConfig>('ProtocolTablesConfig', {
+export const ProtocolTablesConfig = defineConfig<ProtocolTablesConfig>('ProtocolTablesConfig', {
   alpha: { default: 0.05, doc: 'significance level of the three tests', check: is.openUnit },
   varianceAlternative: {
     default: 'greater',
@@ -89,7 +89,7 @@ export function protocolTables(
   config: Partial<ProtocolTablesConfig> = {},
 ): ProtocolTables {
   const where = 'protocolTables';
-  const c = protocolTablesConfig.resolve(config);
+  const c = ProtocolTablesConfig.resolve(config);
   const s = (samples ?? {}) as Partial<ProtocolSamples>;
   const vanilla = checkSample(where, 'samples.vanilla', s.vanilla, 2);
   const varianceAware = checkSample(where, 'samples.varianceAware', s.varianceAware, 2);

@@ -2,7 +2,8 @@
 // paper's Table 3), by two estimators, each with a seeded percentile-bootstrap interval.
 
 import { defineConfig, is, Rng, ValidationError } from '@va/core';
-import { checkSample, mean } from './options.js';
+import { checkSample } from './options.js';
+import { meanOf, quantileSorted } from './summarize.js';
 
 /** The bootstrap behind {@link empiricalRisk}'s intervals. */
 export interface RiskConfig {
@@ -14,8 +15,8 @@ export interface RiskConfig {
   seed: number;
 }
 
-/** {@link RiskConfig}'s frozen defaults and its resolver (`riskConfig.resolve(partial)`). */
-export const riskConfig = defineConfig<RiskConfig>('RiskConfig', {
+/** {@link RiskConfig}'s frozen defaults and its resolver (`RiskConfig.resolve(partial)`). */
+export const RiskConfig = defineConfig<RiskConfig>('RiskConfig', {
   resamples: { default: 2000, doc: 'bootstrap resamples', check: is.positiveInteger },
   level: { default: 0.95, doc: 'coverage of the percentile interval', check: is.openUnit },
   seed: { default: 0, doc: 'seed of the resampling Rng', check: is.nonNegativeInteger },
@@ -106,19 +107,11 @@ export function shareBelowMean(
 
 /** The reference mean, refusing values so large that their sum overflows. */
 function referenceMeanOf(where: string, r: Float64Array): number {
-  const m = mean(r);
+  const m = meanOf(r);
   if (!Number.isFinite(m)) {
     throw new ValidationError(where, 'reference', 'values whose mean is finite', r, 'Rescale them');
   }
   return m;
-}
-
-/** The q-quantile of sorted values with linear interpolation (numpy's default). */
-function quantileSorted(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 /**
@@ -132,7 +125,7 @@ export function empiricalRisk(
   reference: ArrayLike<number>,
   config: Partial<RiskConfig> = {},
 ): EmpiricalRisk {
-  const resolved = riskConfig.resolve(config);
+  const resolved = RiskConfig.resolve(config);
   const p = checkSample('empiricalRisk', 'policy', policy, 1);
   const r = checkSample('empiricalRisk', 'reference', reference, 1);
   const n = p.length;
@@ -149,7 +142,7 @@ export function empiricalRisk(
   for (let b = 0; b < resolved.resamples; b++) {
     for (let i = 0; i < n; i++) ps[i] = p[rng.int(n)]!;
     for (let j = 0; j < m; j++) rs[j] = r[rng.int(m)]!;
-    belowDraws[b] = countBelow(ps, mean(rs)) / n;
+    belowDraws[b] = countBelow(ps, meanOf(rs)) / n;
     pairwiseDraws[b] = pairwiseSorted(ps, rs.sort());
   }
   pairwiseDraws.sort();

@@ -1,8 +1,8 @@
 // The paper's Table 4 shape: the variance-ratio F test repeated across settings (there, a shrinking
 // spread of the reward variances), one row per setting (SPEC 5.6).
 
-import { ValidationError } from '@va/core';
-import { formatNumber, formatPValue, markdownTable } from './markdown.js';
+import { formatNumber, ValidationError } from '@va/core';
+import { formatPValue, markdownTable } from './markdown.js';
 import { checkSample, resolveTestOptions, type TestOptions } from './options.js';
 import { varianceRatioTest } from './variance-ratio-test.js';
 

@@ -3,13 +3,8 @@
 
 import { ValidationError } from '@va/core';
 import { fCdf, fisherF, fSf } from './distributions.js';
-import {
-  type Alternative,
-  checkSample,
-  resolveTestOptions,
-  summarize,
-  type TestOptions,
-} from './options.js';
+import { type Alternative, checkSample, resolveTestOptions, type TestOptions } from './options.js';
+import { sampleMoments } from './summarize.js';
 
 /** The result of {@link varianceRatioTest}. */
 export interface VarianceRatioTestResult {
@@ -58,8 +53,8 @@ export function varianceRatioTest(
   const { alternative, alpha } = resolveTestOptions(where, options);
   const x = checkSample(where, 'a', a, 2);
   const y = checkSample(where, 'b', b, 2);
-  const varianceA = summarize(where, 'a', x).variance;
-  const varianceB = summarize(where, 'b', y).variance;
+  const varianceA = sampleMoments(where, 'a', x).variance;
+  const varianceB = sampleMoments(where, 'b', y).variance;
   if (varianceA === 0 && varianceB === 0) {
     throw new ValidationError(
       where,

@@ -3,13 +3,8 @@
 
 import { ValidationError } from '@va/core';
 import { studentT, tSf, tTwoSided } from './distributions.js';
-import {
-  type Alternative,
-  checkSample,
-  resolveTestOptions,
-  summarize,
-  type TestOptions,
-} from './options.js';
+import { type Alternative, checkSample, resolveTestOptions, type TestOptions } from './options.js';
+import { sampleMoments } from './summarize.js';
 
 /** The result of {@link welchTTest}. */
 export interface WelchTTestResult {
@@ -61,12 +56,12 @@ export function welchTTest(
     n: nA,
     mean: meanA,
     variance: varianceA,
-  } = summarize(where, 'a', checkSample(where, 'a', a, 2));
+  } = sampleMoments(where, 'a', checkSample(where, 'a', a, 2));
   const {
     n: nB,
     mean: meanB,
     variance: varianceB,
-  } = summarize(where, 'b', checkSample(where, 'b', b, 2));
+  } = sampleMoments(where, 'b', checkSample(where, 'b', b, 2));
   const vnA = varianceA / nA;
   const vnB = varianceB / nB;
   const standardError = Math.sqrt(vnA + vnB);

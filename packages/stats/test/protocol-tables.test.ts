@@ -1,8 +1,8 @@
 import { ConfigError, ValidationError } from '@va/core';
 import { describe, expect, it } from 'vitest';
 import {
+  ProtocolTablesConfig,
   protocolTables,
-  protocolTablesConfig,
   protocolTablesMarkdown,
 } from '../src/protocol-tables.js';
 import { varianceRatioSweep, varianceRatioSweepMarkdown } from '../src/variance-ratio-sweep.js';
@@ -98,7 +98,7 @@ describe('protocolTables', () => {
     expect(() => protocolTables(samples, { riskAlternative: 'larger' as never })).toThrow(
       /ProtocolTablesConfig.riskAlternative/,
     );
-    expect(Object.isFrozen(protocolTablesConfig.defaults)).toBe(true);
+    expect(Object.isFrozen(ProtocolTablesConfig.defaults)).toBe(true);
   });
 });
 
@@ -128,6 +128,14 @@ describe('varianceRatioSweep (Table 4)', () => {
     const md = varianceRatioSweepMarkdown(rows);
     expect(md.split('\n')).toHaveLength(4);
     expect(md).toContain('| spread 0.11 | 2.5 | 2.125 | 1.176 | (4, 4) |');
+  });
+
+  it("prints numbers as every report does (@va/core's formatNumber: Infinity, 1.5e-5)", () => {
+    const [row] = varianceRatioSweep([
+      { label: 'constant VA', vanilla: [1e-5, 2e-5, 3e-5], varianceAware: [2, 2, 2] },
+    ]);
+    expect(row!.ratio).toBe(Number.POSITIVE_INFINITY);
+    expect(varianceRatioSweepMarkdown([row!])).toContain('| constant VA | 1e-10 | 0 | Infinity |');
   });
 
   it('rejects bad settings', () => {

@@ -43,3 +43,9 @@ export function expectClose(
     `${label}: got ${actual}, expected ${e} (relative error ${relativeError(actual, e)})`,
   ).toBe(true);
 }
+
+/** numpy's sample statistics and scipy's chi-square quantiles (scripts/sample_reference.py). */
+// biome-ignore lint/suspicious/noExplicitAny: the fixture's shape is documented by the script
+export const sampleReference: any = JSON.parse(
+  readFileSync(new URL('./fixtures/sample-reference.json', import.meta.url), 'utf8'),
+);

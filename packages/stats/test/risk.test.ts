@@ -1,6 +1,6 @@
 import { ConfigError, ValidationError } from '@va/core';
 import { describe, expect, it } from 'vitest';
-import { empiricalRisk, pairwiseRisk, riskConfig, shareBelowMean } from '../src/risk.js';
+import { empiricalRisk, pairwiseRisk, RiskConfig, shareBelowMean } from '../src/risk.js';
 import { reference } from './reference.js';
 
 const protocol = reference.protocol;
@@ -120,6 +120,6 @@ describe('empiricalRisk', () => {
     expect(() => empiricalRisk([1], [2], { resample: 10 } as never)).toThrow(
       /RiskConfig.resample: unknown key. Did you mean 'resamples'/,
     );
-    expect(riskConfig.defaults).toEqual({ resamples: 2000, level: 0.95, seed: 0 });
+    expect(RiskConfig.defaults).toEqual({ resamples: 2000, level: 0.95, seed: 0 });
   });
 });

@@ -19,9 +19,7 @@ out = {}
 xs = [1.5, 0.0, -0.5, -1.0, -1.9, -2.0, -2.1, -3.0, -5.0, -8.0, -10.0, -20.0, -37.0]
 out["normalCdf"] = [[x, float(mpmath.ncdf(x))] for x in xs]
 
-# Chi-square quantiles (scipy's isf, which does not round 1 - delta).
-pairs = [(0.5, 2), (0.05, 1), (0.05, 3), (0.01, 10), (1e-3, 100), (1e-6, 3), (0.05, 100000), (0.05, 1000000)]
-out["chiSquare"] = [[d, n, float(stats.chi2.isf(d, n))] for d, n in pairs]
+# (Chi-square quantiles and sample summaries: @va/stats' scripts/sample_reference.py.)
 
 # Theorem 2.4 on SPEC's example and on random instances.
 def risks(r, s):
@@ -110,15 +108,5 @@ out["sharpe"] = []
 for p0, r, s, beta in sharpe_cases:
     mu, pi = sharpe(p0, r, s, beta)
     out["sharpe"].append({"pi0": p0, "rHat": r, "sigma2": s, "beta": beta, "mu": mu, "pi": pi})
-
-# Quantiles (numpy's default linear interpolation) for summarize().
-sample = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]
-out["summary"] = {
-    "values": sample,
-    "mean": float(np.mean(sample)), "std": float(np.std(sample, ddof=1)),
-    "q05": float(np.quantile(sample, 0.05)), "q25": float(np.quantile(sample, 0.25)),
-    "median": float(np.median(sample)), "q75": float(np.quantile(sample, 0.75)),
-    "q95": float(np.quantile(sample, 0.95)),
-}
 
 print(json.dumps(out, indent=1))

@@ -1,18 +1,11 @@
 // Figure 4: the bandit experiment repeated with variances drawn from a narrow and from a wide
 // interval. The wider the spread of the variances, the sharper the variance-aware distribution.
 
-import {
-  defineConfig,
-  deriveSeed,
-  is,
-  type ProgressCallback,
-  Rng,
-  ValidationError,
-} from '@va/core';
+import { defineConfig, deriveSeed, is, type ProgressCallback, Rng } from '@va/core';
+import { type SampleSummary, summarize } from '@va/stats';
 import type { Constraint } from './checks.js';
 import type { UnderperformanceRisk } from './risk.js';
 import { type BanditSimulation, simulateBandit } from './simulate.js';
-import { type Summary, summarize } from './summary.js';
 
 /** One variance interval `U[low, high]`. */
 export interface VarianceInterval {
@@ -42,9 +35,9 @@ export const HeterogeneityConfig = defineConfig<HeterogeneityConfig>('Heterogene
     default: null,
     doc: 'true rewards (null: U[0, 1] draws)',
     check: (v) =>
-      v === null || (typeof v === 'object' && typeof v.length === 'number')
+      v === null || (typeof v === 'object' && typeof v.length === 'number' && v.length > 0)
         ? undefined
-        : 'must be an array of numbers or null',
+        : 'must be a non-empty array of numbers or null',
   },
   intervals: {
     default: Object.freeze([
@@ -76,7 +69,7 @@ export interface HeterogeneityResult {
   readonly sigma2: Float64Array;
   readonly simulation: BanditSimulation;
   /** Spread of each method's true returns. */
-  readonly spread: { readonly vanilla: Summary; readonly varianceAware: Summary };
+  readonly spread: { readonly vanilla: SampleSummary; readonly varianceAware: SampleSummary };
   /** Theorem 2.4 for these variances. */
   readonly closedForm?: UnderperformanceRisk;
 }
@@ -98,9 +91,6 @@ export function heterogeneitySweep(
   const { onProgress, ...partial } = options ?? {};
   const config = HeterogeneityConfig.resolve(partial);
   const arms = config.rStar === null ? config.arms : config.rStar.length;
-  if (arms < 1) {
-    throw new ValidationError('heterogeneitySweep', 'rStar', 'at least one arm', config.rStar);
-  }
   const rewardRng = new Rng(deriveSeed(config.seed, 'rStar'));
   const rStar =
     config.rStar === null
@@ -124,6 +114,7 @@ export function heterogeneitySweep(
               task: `heterogeneitySweep ${interval.label}`,
               done: index * config.samples + done,
               total: (total ?? config.samples) * config.intervals.length,
+              unit: 'draws',
             })
         : undefined,
     });

@@ -1,5 +1,4 @@
 export type { Constraint, PolicyOptions } from './checks.js';
-export { chiSquareQuantile } from './distributions.js';
 export {
   HeterogeneityConfig,
   type HeterogeneityResult,
@@ -11,11 +10,9 @@ export { confidenceRadius, lowerBound, type RadiusOptions } from './lower-bound.
 export { matchedEpsilon, vanillaPolicy, varianceAwarePolicy } from './policies.js';
 export { type UnderperformanceRisk, underperformanceRisk } from './risk.js';
 export { type SharpeSolution, sharpePolicy, solveSharpe } from './sharpe.js';
-export { SimplexSolver } from './simplex.js';
 export {
   BanditConfig,
   type BanditSimulation,
   type SimulateBanditOptions,
   simulateBandit,
 } from './simulate.js';
-export { type Summary, summarize } from './summary.js';

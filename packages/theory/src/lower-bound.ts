@@ -2,8 +2,8 @@
 // the radius beta_delta of the standard Gaussian vector it rests on.
 
 import { checkNumber, checkOneOf, ValidationError } from '@va/core';
+import { chiSquareQuantile } from '@va/stats';
 import { variances, vector } from './checks.js';
-import { chiSquareQuantile } from './distributions.js';
 
 /** Options of {@link lowerBound} and {@link confidenceRadius}. */
 export interface RadiusOptions {

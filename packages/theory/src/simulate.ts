@@ -2,14 +2,14 @@
 // vanilla and variance-aware policies from each draw, and record their true returns <pi, rStar>.
 
 import {
-  checkNumber,
   defineConfig,
   fillStandardNormal,
   is,
   type ProgressCallback,
+  type Resolved,
   Rng,
 } from '@va/core';
-import { type Constraint, distribution, variances, vector } from './checks.js';
+import { type Constraint, SUM_TOLERANCE } from './checks.js';
 import { matchedEpsilon } from './policies.js';
 import { type UnderperformanceRisk, underperformanceRisk } from './risk.js';
 import { SimplexSolver } from './simplex.js';
@@ -18,9 +18,9 @@ import { SimplexSolver } from './simplex.js';
 export interface BanditConfig {
   /** True rewards of the arms. */
   readonly rStar: ArrayLike<number>;
-  /** Variances of the reward estimates, > 0. */
+  /** Variances of the reward estimates, > 0, one per arm. */
   readonly sigma2: ArrayLike<number>;
-  /** Reference policy; `null`: uniform. */
+  /** Reference policy, one entry per arm (a distribution for `'simplex'`); `null`: uniform. */
   readonly pi0: ArrayLike<number> | null;
   /** Radius^2 of the vanilla ball. */
   readonly epsilon: number;
@@ -34,49 +34,113 @@ export interface BanditConfig {
   readonly constraint: Constraint;
 }
 
-const isVector = (v: unknown) =>
-  v !== null && typeof v === 'object' && typeof (v as ArrayLike<number>).length === 'number'
-    ? undefined
-    : 'must be an array of numbers';
+/** What {@link BanditConfig} derives: vectors as Float64Array, `pi0` and `epsilonVarianceAware` filled. */
+export interface BanditDerived {
+  readonly rStar: Float64Array;
+  readonly sigma2: Float64Array;
+  readonly pi0: Float64Array;
+  readonly epsilonVarianceAware: number;
+}
+
+/** A resolved {@link BanditConfig}. */
+export type ResolvedBanditConfig = Resolved<BanditConfig, BanditDerived>;
+
+/** A check for a vector of finite numbers, each passing `entry` (when given). */
+function finiteVector(entry?: { test: (x: number) => boolean; is: string }) {
+  return (v: ArrayLike<number> | null): string | undefined => {
+    if (v === null || typeof v !== 'object' || typeof v.length !== 'number' || v.length === 0) {
+      return 'must be a non-empty array of numbers';
+    }
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x !== 'number' || !Number.isFinite(x) || (entry && !entry.test(x))) {
+        return `must hold finite numbers${entry ? ` ${entry.is}` : ''}: entry [${i}] is ${x}`;
+      }
+    }
+    return undefined;
+  };
+}
+
+const sameLength = (key: 'sigma2' | 'pi0') => ({
+  keys: [key, 'rStar'] as const,
+  check: (c: ResolvedBanditConfig) =>
+    c[key].length === c.rStar.length ? undefined : 'must have one entry per arm of rStar',
+});
 
 /** The config of {@link simulateBandit}: SPEC's example rStar = [0.2, 0.5, 0.45], sigma2 = [4, 0.1, 0.12]. */
-export const BanditConfig = defineConfig<BanditConfig>('BanditConfig', {
-  rStar: { default: Object.freeze([0.2, 0.5, 0.45]), doc: 'true arm rewards', check: isVector },
-  sigma2: { default: Object.freeze([4.0, 0.1, 0.12]), doc: 'estimate variances', check: isVector },
-  pi0: {
-    default: null,
-    doc: 'reference policy (null: uniform)',
-    check: (v) => (v === null ? undefined : isVector(v)),
+export const BanditConfig = defineConfig<BanditConfig, BanditDerived>(
+  'BanditConfig',
+  {
+    rStar: {
+      default: Object.freeze([0.2, 0.5, 0.45]),
+      doc: 'true arm rewards',
+      check: finiteVector(),
+    },
+    sigma2: {
+      default: Object.freeze([4.0, 0.1, 0.12]),
+      doc: 'estimate variances',
+      check: finiteVector({ test: (x) => x > 0, is: '> 0' }),
+    },
+    pi0: {
+      default: null,
+      doc: 'reference policy (null: uniform)',
+      check: is.nullOr(finiteVector()),
+    },
+    epsilon: { default: 0.01, doc: 'vanilla ball radius^2', check: is.nonNegative },
+    epsilonVarianceAware: {
+      default: null,
+      doc: 'ellipsoid radius^2 (null: min(sigma2) * epsilon)',
+      type: 'number',
+      check: is.nullOr(is.nonNegative),
+    },
+    samples: { default: 100_000, doc: 'Monte Carlo draws', check: is.positiveInteger },
+    seed: { default: 0, doc: 'seed of the draws', check: is.nonNegativeInteger },
+    constraint: {
+      default: 'free',
+      doc: "'free' closed forms or 'simplex'",
+      check: is.oneOf<Constraint>('free', 'simplex'),
+    },
   },
-  epsilon: { default: 0.01, doc: 'vanilla ball radius^2', check: is.nonNegative },
-  epsilonVarianceAware: {
-    default: null,
-    doc: 'ellipsoid radius^2 (null: min(sigma2) * epsilon)',
-    check: (v) =>
-      v === null || (typeof v === 'number' && v >= 0) ? undefined : 'must be >= 0 or null',
+  {
+    derive: (c) => {
+      const k = c.rStar.length;
+      const sigma2 = Float64Array.from(c.sigma2);
+      return {
+        rStar: Float64Array.from(c.rStar),
+        sigma2,
+        pi0: c.pi0 === null ? new Float64Array(k).fill(1 / k) : Float64Array.from(c.pi0),
+        epsilonVarianceAware: c.epsilonVarianceAware ?? matchedEpsilon(c.epsilon, sigma2),
+      };
+    },
+    derivedDocs: {
+      pi0: 'uniform over the arms when null',
+      epsilonVarianceAware: 'matchedEpsilon(epsilon, sigma2) = min(sigma2) * epsilon when null',
+    },
+    rules: [
+      sameLength('sigma2'),
+      sameLength('pi0'),
+      {
+        keys: ['pi0', 'constraint'],
+        check: (c) => {
+          if (c.constraint !== 'simplex') return undefined;
+          let sum = 0;
+          for (const p of c.pi0) {
+            if (p < 0) return "must be a probability distribution for constraint 'simplex'";
+            sum += p;
+          }
+          return Math.abs(sum - 1) <= SUM_TOLERANCE
+            ? undefined
+            : `must be a probability distribution for constraint 'simplex' (its entries sum to ${sum})`;
+        },
+      },
+    ],
   },
-  samples: { default: 100_000, doc: 'Monte Carlo draws', check: is.positiveInteger },
-  seed: { default: 0, doc: 'seed of the draws', check: is.nonNegativeInteger },
-  constraint: {
-    default: 'free',
-    doc: "'free' closed forms or 'simplex'",
-    check: is.oneOf<Constraint>('free', 'simplex'),
-  },
-});
+);
 
 /** What {@link simulateBandit} returns. */
 export interface BanditSimulation {
   /** The resolved settings (vectors as Float64Array, pi0 and epsilonVarianceAware filled in). */
-  readonly config: Readonly<{
-    rStar: Float64Array;
-    sigma2: Float64Array;
-    pi0: Float64Array;
-    epsilon: number;
-    epsilonVarianceAware: number;
-    samples: number;
-    seed: number;
-    constraint: Constraint;
-  }>;
+  readonly config: ResolvedBanditConfig;
   /** The reference policy's true return `<pi0, rStar>`. */
   readonly reference: number;
   /** True return `<pi, rStar>` of each policy, one per draw. */
@@ -91,7 +155,7 @@ export interface BanditSimulation {
 
 /** Options of {@link simulateBandit}: any part of {@link BanditConfig}, and a progress callback. */
 export type SimulateBanditOptions = Partial<BanditConfig> & {
-  /** Called after each block of draws with `{ task: 'simulateBandit', done, total }`. */
+  /** Called after each block of draws with `{ task: 'simulateBandit', done, total, unit: 'draws' }`. */
   readonly onProgress?: ProgressCallback;
 };
 
@@ -107,23 +171,11 @@ const BLOCK = 4096;
  * 10-armed bandit take about a quarter of a second for `'free'`, five for `'simplex'` (`pnpm bench`).
  */
 export function simulateBandit(options: SimulateBanditOptions = {}): BanditSimulation {
-  const where = 'simulateBandit';
   const { onProgress, ...partial } = options ?? {};
   const config = BanditConfig.resolve(partial);
-  const rStar = vector(where, 'rStar', config.rStar);
+  const { rStar, sigma2, pi0, epsilon } = config;
+  const epsilonVa = config.epsilonVarianceAware;
   const k = rStar.length;
-  const sigma2 = variances(where, 'sigma2', config.sigma2, k, 'rStar');
-  const pi0 =
-    config.pi0 === null
-      ? new Float64Array(k).fill(1 / k)
-      : config.constraint === 'simplex'
-        ? distribution(where, 'pi0', config.pi0, k, 'rStar')
-        : vector(where, 'pi0', config.pi0, k, 'rStar');
-  const epsilon = config.epsilon;
-  const epsilonVa =
-    config.epsilonVarianceAware === null
-      ? matchedEpsilon(epsilon, sigma2)
-      : checkNumber(where, 'epsilonVarianceAware', config.epsilonVarianceAware, { min: 0 });
   const n = config.samples;
 
   let reference = 0;
@@ -184,21 +236,12 @@ export function simulateBandit(options: SimulateBanditOptions = {}): BanditSimul
       if (gainV <= 0) belowV++;
       if (gainVa <= 0) belowVa++;
     }
-    onProgress?.({ task: 'simulateBandit', done: start + m, total: n });
+    onProgress?.({ task: 'simulateBandit', done: start + m, total: n, unit: 'draws' });
   }
   const risk = { vanilla: belowV / n, varianceAware: belowVa / n };
   const se = (p: number) => Math.sqrt((p * (1 - p)) / n);
   return {
-    config: Object.freeze({
-      rStar,
-      sigma2,
-      pi0,
-      epsilon,
-      epsilonVarianceAware: epsilonVa,
-      samples: n,
-      seed: config.seed,
-      constraint: config.constraint,
-    }),
+    config,
     reference,
     returns: { vanilla, varianceAware },
     risk,

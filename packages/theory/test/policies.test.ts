@@ -115,6 +115,7 @@ describe('bad input', () => {
   });
 
   it('accepts pi0 off the simplex for the free problem', () => {
-    expect(() => vanillaPolicy([2, -1], [1, 2], 0.1)).not.toThrow();
+    // ||(1, 2)|| = sqrt(5): d = sqrt(0.1 / 5) (1, 2) = sqrt(0.02) (1, 2).
+    close(vanillaPolicy([2, -1], [1, 2], 0.1), [2 + Math.SQRT2 / 10, -1 + Math.SQRT2 / 5]);
   });
 });

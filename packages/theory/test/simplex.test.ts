@@ -1,6 +1,7 @@
 import { Rng } from '@va/core';
 import { describe, expect, it } from 'vitest';
-import { SimplexSolver, vanillaPolicy, varianceAwarePolicy } from '../src/index.js';
+import { vanillaPolicy, varianceAwarePolicy } from '../src/index.js';
+import { SimplexSolver } from '../src/simplex.js';
 import { dot, kktViolation, randomDistribution, reference, sub, weightedSq } from './helpers.js';
 
 interface Problem {

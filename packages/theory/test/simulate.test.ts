@@ -8,7 +8,7 @@ import {
   vanillaPolicy,
   varianceAwarePolicy,
 } from '../src/index.js';
-import { dot } from './helpers.js';
+import { dot, sub } from './helpers.js';
 
 describe('simulateBandit', () => {
   it("estimates Theorem 2.4's risks within Monte Carlo error (SPEC example)", () => {
@@ -48,7 +48,8 @@ describe('simulateBandit', () => {
       const z = fillStandardNormal(new Rng(7), new Float64Array(samples * 4));
       const pi0 = [0.25, 0.25, 0.25, 0.25];
       const epsVa = matchedEpsilon(epsilon, sigma2);
-      let below = 0;
+      let belowV = 0;
+      let belowVa = 0;
       let hitZero = 0;
       for (let j = 0; j < samples; j++) {
         const rHat = rStar.map((r, i) => r + Math.sqrt(sigma2[i]!) * z[4 * j + i]!);
@@ -56,10 +57,18 @@ describe('simulateBandit', () => {
         const va = varianceAwarePolicy(pi0, rHat, sigma2, epsVa, { constraint });
         expect(sim.returns.vanilla[j]).toBeCloseTo(dot(v, rStar), 13);
         expect(sim.returns.varianceAware[j]).toBeCloseTo(dot(va, rStar), 13);
-        if (dot(v, rStar) <= dot(pi0, rStar)) below++;
+        // Risk counts draws with <pi - pi0, rStar> <= 0.
+        if (dot(sub(v, pi0), rStar) <= 0) belowV++;
+        if (dot(sub(va, pi0), rStar) <= 0) belowVa++;
         if (Math.min(...v) === 0) hitZero++;
       }
-      expect(sim.risk.vanilla).toBeCloseTo(below / samples, 2);
+      // Each policy's count exactly, and the two differ (a swapped or shared count would not).
+      expect(sim.risk.vanilla * samples).toBe(belowV);
+      expect(sim.risk.varianceAware * samples).toBe(belowVa);
+      expect(belowV).not.toBe(belowVa);
+      expect(sim.standardError.varianceAware).toBe(
+        Math.sqrt(((belowVa / samples) * (1 - belowVa / samples)) / samples),
+      );
       if (constraint === 'simplex') {
         expect(hitZero).toBeGreaterThan(100); // the exact solver's active set was exercised
         expect(sim.closedForm).toBeUndefined();
@@ -84,19 +93,27 @@ describe('simulateBandit', () => {
     expect(progress.length).toBeGreaterThan(1);
     const custom = simulateBandit({ samples: 10, epsilonVarianceAware: 0.5 });
     expect(custom.config.epsilonVarianceAware).toBe(0.5);
+    expect(BanditConfig.resolve({}).epsilonVarianceAware).toBeCloseTo(0.001, 15);
+    expect(
+      Array.from(BanditConfig.resolve({ rStar: [1, 2, 3, 4], sigma2: [1, 1, 1, 1] }).pi0),
+    ).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
   it('rejects bad settings with errors naming the key', () => {
     expect(() => simulateBandit({ samples: 0 })).toThrow(ConfigError);
     expect(() => simulateBandit({ sampels: 10 } as never)).toThrow(/Did you mean 'samples'/);
     expect(() => simulateBandit({ rStar: [1, 2], sigma2: [1, 1, 1] })).toThrow(
-      /simulateBandit: argument 'sigma2' must be of length 2/,
+      /BanditConfig.sigma2: must have one entry per arm of rStar \(got sigma2 = Float64Array of length 3 .*rStar = Float64Array of length 2/,
     );
-    expect(() => simulateBandit({ sigma2: [1, 0, 1] })).toThrow(/sigma2\[1\]/);
+    expect(() => simulateBandit({ sigma2: [1, 0, 1] })).toThrow(
+      /BanditConfig.sigma2: must hold finite numbers > 0: entry \[1\] is 0/,
+    );
+    expect(() => simulateBandit({ rStar: [] })).toThrow(/BanditConfig.rStar: must be a non-empty/);
     expect(() => simulateBandit({ epsilon: -1 })).toThrow(/BanditConfig.epsilon/);
     expect(() => simulateBandit({ pi0: [0.5, 0.5, 0.5], constraint: 'simplex' })).toThrow(
-      /probability distribution/,
+      /BanditConfig.pi0: must be a probability distribution .*sum to 1.5/,
     );
+    expect(() => simulateBandit({ pi0: [0.5, 0.5] })).toThrow(/BanditConfig.pi0: must have one/);
     expect(BanditConfig.defaults.samples).toBe(100_000);
   });
 });
