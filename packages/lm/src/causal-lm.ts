@@ -19,6 +19,7 @@ import { attentionBias, positionsFromMask, toRows } from './mask.js';
 import { head, linear } from './ops.js';
 import { type SaveOptions, saveCausalLM } from './save.js';
 import type { Tokenizer } from './tokenizer.js';
+import { checkFitsBackend } from './weight-memory.js';
 import { headName, initParams } from './weights.js';
 
 /** Options of {@link CausalLM.forward}. */
@@ -71,7 +72,8 @@ export class CausalLM {
 
   constructor(
     config: ModelConfig,
-    params: ParamData,
+    /** Weights in our layout, or variables already made from them (a streaming loader). */
+    params: ParamData | ReadonlyMap<string, tf.Variable>,
     options: {
       tokenizer?: Tokenizer;
       sourceDir?: string;
@@ -82,12 +84,15 @@ export class CausalLM {
     this.config = config;
     this.tokenizer = options.tokenizer;
     this.sourceDir = options.sourceDir;
+    checkFitsBackend(config, tf.getBackend(), 'CausalLM');
     this.params = new Map();
     for (const [name, p] of [...params]) {
-      const t = tf.tensor(p.data, p.shape, 'float32');
-      this.params.set(name, tf.variable(t, true));
-      t.dispose(); // the variable keeps the data
-      if (options.consume) params.delete(name);
+      if (p instanceof tf.Variable) {
+        this.params.set(name, p);
+        continue;
+      }
+      this.params.set(name, paramVariable(p));
+      if (options.consume) (params as ParamData).delete(name);
     }
     this.weights = {
       param: (name) => this.param(name),
@@ -405,6 +410,17 @@ export class CausalLM {
 }
 
 /**
+ * A trainable variable holding `p` (on the cpu backend it keeps `p.data` itself, no copy; wasm and
+ * native backends copy it into their own memory).
+ */
+export function paramVariable(p: { shape: number[]; data: Float32Array }): tf.Variable {
+  const t = tf.tensor(p.data, p.shape, 'float32');
+  const v = tf.variable(t, true);
+  t.dispose(); // the variable keeps the data
+  return v;
+}
+
+/**
  * A model of `config` (a Hugging Face `config.json` object or a parsed config) with fresh seeded
  * weights: normal(0, 0.02) matrices, zero biases, unit norms (GPT-2's residual projections scaled
  * by 1/sqrt(2 * layers)). For training from scratch and for tests.
@@ -414,6 +430,7 @@ export function createCausalLM(
   options: { seed?: number; tokenizer?: Tokenizer } = {},
 ): CausalLM {
   const parsed = parseModelConfig(config);
+  checkFitsBackend(parsed, tf.getBackend(), 'createCausalLM');
   return new CausalLM(parsed, initParams(parsed, options.seed ?? 0), {
     tokenizer: options.tokenizer,
   });

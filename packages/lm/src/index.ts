@@ -134,4 +134,5 @@ export {
   trainStep,
 } from './train.js';
 export { ensureWasmKernels } from './wasm-kernels.js';
+export { fitsWasm, WASM_MAX_WEIGHT_BYTES, weightBytes } from './weight-memory.js';
 export { type ParamSpec, parameterSpecs } from './weights.js';

@@ -4,14 +4,16 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { ResourceError, silentLogger } from '@va/core';
 import { type BackendName, selectBackend } from './backend.js';
-import { CausalLM } from './causal-lm.js';
-import { parseModelConfig } from './config.js';
-import { readSafetensorsFolder } from './safetensors.js';
+import { CausalLM, paramVariable } from './causal-lm.js';
+import { countParameters, type ModelConfig, parseModelConfig } from './config.js';
+import { iterateSafetensorsFolder } from './safetensors.js';
 import { type ModelSourceOptions, resolveModelSource } from './source.js';
 import { loadTokenizer, type Tokenizer } from './tokenizer.js';
-import { checkpointToParams } from './weights.js';
+import { checkFitsBackend, fitsWasm, formatGiB, weightBytes } from './weight-memory.js';
+import { checkNoneMissing, checkpointParam, specsByName } from './weights.js';
 
 /**
  * Options of {@link loadCausalLM}: those of `resolveModelSource` (offline, cacheDir, revision, fetch,
@@ -20,7 +22,8 @@ import { checkpointToParams } from './weights.js';
 export interface LoadOptions extends ModelSourceOptions {
   /**
    * tfjs backend: `'tensorflow-gpu'`, `'tensorflow'`, `'wasm'` or `'cpu'` forces one; absent, the
-   * best available is chosen (see `selectBackend`); `'current'` leaves tfjs's backend as it is.
+   * best available is chosen (see `selectBackend`), except that weights too large for wasm's heap
+   * go to `cpu`; `'current'` leaves tfjs's backend as it is.
    */
   backend?: BackendName | 'current';
   /** Load the tokenizer when the folder has one (default true). */
@@ -28,15 +31,16 @@ export interface LoadOptions extends ModelSourceOptions {
 }
 
 /**
- * Loads a GPT-2 / Llama / Qwen2 / Mistral checkpoint. `source` is a folder holding `config.json` and
- * `model.safetensors` (or shards with `model.safetensors.index.json`), or a hub id such as
- * `Qwen/Qwen2.5-0.5B`, downloaded once into the Hugging Face cache. Every tensor's shape is checked
- * against config.json before use; a misfit is refused with the tensor's name and both shapes.
+ * Loads a GPT-2 / Llama / Qwen2 / Mistral / Gemma checkpoint. `source` is a folder holding
+ * `config.json` and `model.safetensors` (or shards with `model.safetensors.index.json`), or a hub id
+ * such as `Qwen/Qwen2.5-0.5B`, downloaded once into the Hugging Face cache. Every tensor's shape is
+ * checked against config.json before use; a misfit is refused with the tensor's name and both
+ * shapes. Tensors are read one at a time and each goes to the backend before the next is read, so
+ * the weights are never held twice (peak: the model plus about one tensor).
  */
 export async function loadCausalLM(source: string, options: LoadOptions = {}): Promise<CausalLM> {
   const { backend, tokenizer: withTokenizer = true, ...sourceOptions } = options;
   const logger = options.logger ?? silentLogger;
-  if (backend !== 'current') await selectBackend({ ...(backend ? { backend } : {}), logger });
   const dir = await resolveModelSource(source, sourceOptions);
   let json: Record<string, unknown>;
   try {
@@ -47,25 +51,70 @@ export async function loadCausalLM(source: string, options: LoadOptions = {}): P
     );
   }
   const config = parseModelConfig(json);
-  const { tensors } = await readSafetensorsFolder(dir);
-  const { params, unused } = checkpointToParams(config, tensors);
-  tensors.clear();
+  await chooseBackend(config, backend, logger);
+  const variables = await readWeights(config, dir, logger);
+  let tokenizer: Tokenizer | undefined;
+  const hasTokenizer =
+    existsSync(join(dir, 'tokenizer.json')) ||
+    (existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt')));
+  try {
+    if (withTokenizer && hasTokenizer) tokenizer = await loadTokenizer(dir);
+  } catch (error) {
+    for (const v of variables.values()) v.dispose();
+    throw error;
+  }
+  logger.info(
+    `loadCausalLM: ${config.modelType}, ${config.numLayers} layers, hidden ${config.hiddenSize}, from ${dir}`,
+  );
+  return new CausalLM(config, variables, { ...(tokenizer ? { tokenizer } : {}), sourceDir: dir });
+}
+
+/**
+ * Makes the requested backend active. Chosen automatically, wasm gives way to cpu when the weights
+ * exceed its heap; asked for by name (or `'current'`), wasm refuses them with the alternatives.
+ */
+async function chooseBackend(
+  config: ModelConfig,
+  backend: LoadOptions['backend'],
+  logger: NonNullable<LoadOptions['logger']>,
+): Promise<void> {
+  if (backend !== 'current') await selectBackend({ ...(backend ? { backend } : {}), logger });
+  if (backend === undefined && tf.getBackend() === 'wasm' && !fitsWasm(config)) {
+    logger.warn(
+      `loadCausalLM: ${countParameters(config).toLocaleString('en')} parameters ` +
+        `(${formatGiB(weightBytes(config))} in float32) do not fit the wasm backend's 4 GiB heap; ` +
+        "using the 'cpu' backend (slow; install @tensorflow/tfjs-node for a native one)",
+    );
+    await selectBackend({ backend: 'cpu', logger });
+  }
+  checkFitsBackend(config, tf.getBackend(), 'loadCausalLM');
+}
+
+/** Reads, checks and uploads the weights one tensor at a time, in spec order at the end. */
+async function readWeights(
+  config: ModelConfig,
+  dir: string,
+  logger: NonNullable<LoadOptions['logger']>,
+): Promise<Map<string, tf.Variable>> {
+  const specs = specsByName(config);
+  const made = new Map<string, tf.Variable>();
+  const unused: string[] = [];
+  try {
+    for await (const item of iterateSafetensorsFolder(dir)) {
+      if (!item.tensor) continue; // not a float tensor (an I64 buffer, say): never a weight
+      const param = checkpointParam(config, specs, item.name, item.tensor, unused);
+      if (param) made.set(param.key, paramVariable(param));
+    }
+    checkNoneMissing(config, specs, made);
+  } catch (error) {
+    for (const v of made.values()) v.dispose();
+    throw error;
+  }
   if (unused.length > 0) {
     logger.warn(
       `loadCausalLM: ${unused.length} checkpoint tensor(s) not used: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`,
     );
   }
-  let tokenizer: Tokenizer | undefined;
-  const hasTokenizer =
-    existsSync(join(dir, 'tokenizer.json')) ||
-    (existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt')));
-  if (withTokenizer && hasTokenizer) tokenizer = await loadTokenizer(dir);
-  logger.info(
-    `loadCausalLM: ${config.modelType}, ${config.numLayers} layers, hidden ${config.hiddenSize}, from ${dir}`,
-  );
-  return new CausalLM(config, params, {
-    ...(tokenizer ? { tokenizer } : {}),
-    sourceDir: dir,
-    consume: true,
-  });
+  // Spec order, whatever the file's order: variables (and optimizer state) line up across loads.
+  return new Map([...specs.keys()].map((k) => [k, made.get(k)!]));
 }

@@ -131,48 +131,58 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** A checkpoint tensor as the loaders hand it over. */
+type CheckpointTensor = { shape: number[]; data: Float32Array };
+
 /**
- * Checks checkpoint tensors against `config` and returns them in our layout, keyed by spec name.
- * Refuses a tensor of the wrong shape (naming it, the expected and the actual shape) and missing
- * tensors (naming them); returns the names it did not use so the caller can warn.
+ * One checkpoint tensor checked against its spec and put in our layout (Linear weights transposed
+ * into a new array; the caller drops the original). Returns undefined for a tensor the model does
+ * not use, after adding its name to `unused` unless it is one we skip knowingly (buffers, a tied
+ * `lm_head.weight`). Throws on a wrong shape, naming the tensor and both shapes.
  */
-export function checkpointToParams(
+export function checkpointParam(
   config: ModelConfig,
-  tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+  specs: ReadonlyMap<string, ParamSpec>,
+  name: string,
+  tensor: CheckpointTensor,
+  unused: string[],
   where = 'loadCausalLM',
-): { params: Map<string, { shape: number[]; data: Float32Array }>; unused: string[] } {
-  const specs = new Map(parameterSpecs(config).map((s) => [s.name, s]));
-  const found = new Map<string, { shape: number[]; data: Float32Array }>();
-  const unused: string[] = [];
-  for (const [name, tensor] of tensors) {
-    const key = canonicalName(config, name);
-    const spec = specs.get(key);
-    if (!spec) {
-      const tiedHead = key === 'lm_head.weight' && config.tieWordEmbeddings;
-      if (!tiedHead && !IGNORED.some((re) => re.test(key))) unused.push(name);
-      continue;
-    }
-    const same =
-      tensor.shape.length === spec.shape.length &&
-      tensor.shape.every((n, i) => n === spec.shape[i]);
-    if (!same) {
-      throw new ResourceError(
-        `${where}: tensor '${name}' has shape ${shapeText(tensor.shape)}, expected ` +
-          `${shapeText(spec.shape)} for this config.json (${config.modelType}, hidden size ` +
-          `${config.hiddenSize}, ${config.numLayers} layers, vocabulary ${config.vocabSize}). ` +
-          'Check that config.json belongs to these weights.',
-      );
-    }
-    if (tensor.data.length !== tensor.shape.reduce((a, b) => a * b, 1)) {
-      throw new ResourceError(
-        `${where}: tensor '${name}' holds ${tensor.data.length} values, not the ${shapeText(tensor.shape)} its header says`,
-      );
-    }
-    const data = spec.transposed
-      ? transpose2d(tensor.data, spec.shape[0]!, spec.shape[1]!)
-      : tensor.data;
-    found.set(key, { shape: internalShape(spec), data });
+): { key: string; shape: number[]; data: Float32Array } | undefined {
+  const key = canonicalName(config, name);
+  const spec = specs.get(key);
+  if (!spec) {
+    const tiedHead = key === 'lm_head.weight' && config.tieWordEmbeddings;
+    if (!tiedHead && !IGNORED.some((re) => re.test(key))) unused.push(name);
+    return undefined;
   }
+  const same =
+    tensor.shape.length === spec.shape.length && tensor.shape.every((n, i) => n === spec.shape[i]);
+  if (!same) {
+    throw new ResourceError(
+      `${where}: tensor '${name}' has shape ${shapeText(tensor.shape)}, expected ` +
+        `${shapeText(spec.shape)} for this config.json (${config.modelType}, hidden size ` +
+        `${config.hiddenSize}, ${config.numLayers} layers, vocabulary ${config.vocabSize}). ` +
+        'Check that config.json belongs to these weights.',
+    );
+  }
+  if (tensor.data.length !== tensor.shape.reduce((a, b) => a * b, 1)) {
+    throw new ResourceError(
+      `${where}: tensor '${name}' holds ${tensor.data.length} values, not the ${shapeText(tensor.shape)} its header says`,
+    );
+  }
+  const data = spec.transposed
+    ? transpose2d(tensor.data, spec.shape[0]!, spec.shape[1]!)
+    : tensor.data;
+  return { key, shape: internalShape(spec), data };
+}
+
+/** Refuses a checkpoint that lacks tensors of `config`, naming (the first of) them. */
+export function checkNoneMissing(
+  config: ModelConfig,
+  specs: ReadonlyMap<string, ParamSpec>,
+  found: { has(key: string): boolean },
+  where = 'loadCausalLM',
+): void {
   const missing = [...specs.keys()].filter((k) => !found.has(k));
   if (missing.length > 0) {
     const list = missing.slice(0, 8).join(', ');
@@ -182,7 +192,31 @@ export function checkpointToParams(
         `(${config.modelType}, ${config.numLayers} layers) needs: ${list}${more}`,
     );
   }
-  // Spec order, whatever the file's order: variables (and optimizer state) line up across loads.
+}
+
+/** The specs of `config` by name, in checkpoint order (what the two functions above look up). */
+export function specsByName(config: ModelConfig): Map<string, ParamSpec> {
+  return new Map(parameterSpecs(config).map((s) => [s.name, s]));
+}
+
+/**
+ * Checks checkpoint tensors against `config` and returns them in our layout, keyed by spec name, in
+ * spec order (variables and optimizer state line up across loads, whatever the file's order).
+ * Refuses a tensor of the wrong shape and missing tensors; returns the names it did not use.
+ */
+export function checkpointToParams(
+  config: ModelConfig,
+  tensors: ReadonlyMap<string, CheckpointTensor>,
+  where = 'loadCausalLM',
+): { params: Map<string, CheckpointTensor>; unused: string[] } {
+  const specs = specsByName(config);
+  const found = new Map<string, CheckpointTensor>();
+  const unused: string[] = [];
+  for (const [name, tensor] of tensors) {
+    const param = checkpointParam(config, specs, name, tensor, unused, where);
+    if (param) found.set(param.key, { shape: param.shape, data: param.data });
+  }
+  checkNoneMissing(config, specs, found, where);
   const params = new Map([...specs.keys()].map((k) => [k, found.get(k)!]));
   return { params, unused };
 }

@@ -1,7 +1,7 @@
 // Checkpoints in Hugging Face's layout: loading the reference fixtures through loadCausalLM, saving
 // with HF names and layouts, bit-exact round trips, shards and bf16, refusing misfit checkpoints.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Logger } from '@va/core';
@@ -13,6 +13,7 @@ import { decodeBf16, encodeBf16 } from '../src/float16.js';
 import { loadCausalLM } from '../src/load.js';
 import { readSafetensorsFolder, writeSafetensorsFolder } from '../src/safetensors.js';
 import { trainCausalLM, trainStep } from '../src/train.js';
+import { parameterSpecs } from '../src/weights.js';
 import {
   type Expected,
   FIXTURES,
@@ -145,13 +146,15 @@ describe('misfit checkpoints are refused', () => {
     return dir;
   }
 
-  it('names the tensor, the expected and the actual shape', async () => {
+  it('names the tensor, the expected and the actual shape (and frees what it had uploaded)', async () => {
     const dir = await variant('wrong-shape', (t) => {
       t.set('h.1.attn.c_attn.weight', { shape: [48, 16], data: new Float32Array(768) });
     });
+    const before = tf.memory().numTensors;
     await expect(loadCausalLM(dir, { backend: 'current' })).rejects.toThrow(
       /loadCausalLM: tensor 'h.1.attn.c_attn.weight' has shape \[48, 16\], expected \[16, 48\]/,
     );
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('names missing tensors', async () => {
@@ -159,9 +162,28 @@ describe('misfit checkpoints are refused', () => {
       t.delete('h.0.mlp.c_proj.bias');
       t.delete('ln_f.weight');
     });
+    const before = tf.memory().numTensors;
     await expect(loadCausalLM(dir, { backend: 'current' })).rejects.toThrow(
       /missing 2 tensor\(s\).*h\.0\.mlp\.c_proj\.bias, ln_f\.weight/,
     );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('loads tensors in any file order into variables in spec order', async () => {
+    const dir = await variant('reversed', (t) => {
+      const entries = [...t].reverse();
+      t.clear();
+      for (const [k, v] of entries) t.set(k, v);
+    });
+    const model = await loadCausalLM(dir, { backend: 'current' });
+    expect([...model.variables.keys()]).toEqual(parameterSpecs(model.config).map((s) => s.name));
+    const expected = JSON.parse(
+      await readFile(join(FIXTURES, 'gpt2-tiny', 'expected.json'), 'utf8'),
+    ) as Expected;
+    const { logits, hiddenStates } = model.forward(expected.inputIds);
+    expect(maxAbsDiff(logits.dataSync(), expected.logits)).toBeLessThan(1e-4);
+    tf.dispose([logits, hiddenStates]);
+    model.dispose();
   });
 
   it('warns about tensors it does not use, and refuses unknown model types', async () => {
@@ -180,6 +202,44 @@ describe('misfit checkpoints are refused', () => {
     await expect(loadCausalLM(dir, { backend: 'current' })).rejects.toThrow(
       /model_type: "bert" is not supported; supported model types: gpt2, llama, qwen2, mistral/,
     );
+  });
+});
+
+describe('weights too large for the wasm heap', () => {
+  // Gemma-2B's config.json alone: the check runs before any weight is read.
+  const gemma2b = {
+    model_type: 'gemma',
+    vocab_size: 256000,
+    hidden_size: 2048,
+    intermediate_size: 16384,
+    num_hidden_layers: 18,
+    num_attention_heads: 8,
+    num_key_value_heads: 1,
+    head_dim: 256,
+  };
+
+  it('are refused on wasm by name, and sent to cpu when the backend is chosen automatically', async () => {
+    const dir = join(tmp, 'gemma-2b-config-only');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'config.json'), JSON.stringify(gemma2b));
+    const before = tf.memory().numTensors;
+    await expect(loadCausalLM(dir, { backend: 'wasm' })).rejects.toThrow(
+      /loadCausalLM: this gemma model has 2,506,172,416 parameters, 9.3 GiB in float32, and the wasm backend holds at most 3.0 GiB of weights.*\{ backend: "cpu" \}.*@tensorflow\/tfjs-node/,
+    );
+    expect(() => createCausalLM(gemma2b)).toThrow(
+      /createCausalLM: this gemma model has 2,506,172,416/,
+    );
+    const warnings: string[] = [];
+    const logger: Logger = { info: () => {}, warn: (m) => warnings.push(m), metrics: () => {} };
+    // Automatic choice: wasm gives way to cpu; then the (absent) weights are what fails.
+    await expect(loadCausalLM(dir, { logger })).rejects.toThrow(/safetensors/);
+    expect(warnings).toEqual([
+      "loadCausalLM: 2,506,172,416 parameters (9.3 GiB in float32) do not fit the wasm backend's " +
+        "4 GiB heap; using the 'cpu' backend (slow; install @tensorflow/tfjs-node for a native one)",
+    ]);
+    expect(tf.getBackend()).toBe('cpu');
+    expect(tf.memory().numTensors).toBe(before);
+    await useBackend('wasm');
   });
 });
 
