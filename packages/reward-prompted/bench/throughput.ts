@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { ChatClient } from '../src/chat-client.js';
 import { ChatJudge } from '../src/chat-judge.js';
-import { buildJudgeMessages, resolvePromptConfig } from '../src/judge-prompt.js';
+import { buildJudgeMessages, JudgePromptConfig } from '../src/judge-prompt.js';
 
 const N = 1000;
 const LATENCY_MS = 50;
@@ -38,7 +38,7 @@ async function ours(offset: number): Promise<boolean> {
 
 // The baseline: the same requests with a bare keep-alive node:http pool, no parsing beyond JSON.
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-const promptConfig = resolvePromptConfig();
+const promptConfig = JudgePromptConfig.resolve();
 function post(i: number): Promise<unknown> {
   const body = JSON.stringify({
     model: 'bench',

@@ -1,7 +1,7 @@
 // The settings of the judge client (house style 4): endpoint, model, key variable, sampling,
 // concurrency, retries and backoff, prices; and the presets as partial configs.
 
-import { ConfigError, defineConfig, is } from '@va/core';
+import { defineConfig, is, ValidationError } from '@va/core';
 import { JUDGE_PRESETS, type TokenPrices } from './presets.js';
 
 /** Settings of a `ChatClient`. */
@@ -119,10 +119,11 @@ export const ChatClientConfig = defineConfig<ChatClientConfig>('ChatClientConfig
 export function presetConfig(name: string): Partial<ChatClientConfig> {
   const p = JUDGE_PRESETS[name];
   if (!p) {
-    throw new ConfigError(
-      'ChatClientConfig',
-      'preset',
-      `unknown preset '${name}'. Known presets: ${Object.keys(JUDGE_PRESETS).join(', ')}`,
+    throw new ValidationError(
+      'presetConfig',
+      'name',
+      `a known preset (${Object.keys(JUDGE_PRESETS).join(', ')})`,
+      name,
     );
   }
   return { baseUrl: p.baseUrl, model: p.model, apiKeyEnv: p.apiKeyEnv, prices: p.prices };

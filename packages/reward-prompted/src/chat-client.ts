@@ -2,10 +2,16 @@
 // llama.cpp, Ollama): bounded concurrency, timeouts, retries with full jitter, token and cost totals.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, type Logger, RemoteError, Rng, silentLogger } from '@va/core';
+import {
+  type ChatMessage,
+  ConfigError,
+  type Logger,
+  RemoteError,
+  Rng,
+  silentLogger,
+} from '@va/core';
 import { ChatClientConfig } from './chat-client-config.js';
 import { HttpTransport, TimeoutError } from './http-transport.js';
-import type { ChatMessage } from './judge-prompt.js';
 import { isLocalUrl } from './presets.js';
 import { redact } from './redact.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';

@@ -2,7 +2,7 @@
 // prompt, serves repeats from the disk cache, parses the interval, re-asks when the answer is unusable.
 
 import {
-  ConfigError,
+  type ChatMessage,
   defineConfig,
   is,
   type Logger,
@@ -10,12 +10,12 @@ import {
   silentLogger,
 } from '@va/core';
 import type { ChatClient, TokenUsage } from './chat-client.js';
-import { type Judge, type Judgment, NO_USAGE } from './judge.js';
+import { type Judge, type Judgment, NO_USAGE, orderedScale } from './judge.js';
 import { CACHE_FORMAT, cacheKey, JudgeCache } from './judge-cache.js';
 import {
   buildJudgeMessages,
-  type ChatMessage,
-  JudgePromptConfig,
+  type JudgePromptConfig,
+  judgePromptFields,
   PROMPT_VERSION,
   reaskPrompt,
 } from './judge-prompt.js';
@@ -27,10 +27,18 @@ export interface ChatJudgeConfig extends JudgePromptConfig {
   maxReasks: number;
 }
 
-export const ChatJudgeConfig = defineConfig<ChatJudgeConfig>('ChatJudgeConfig', {
-  ...JudgePromptConfig.schema,
-  maxReasks: { default: 2, doc: 're-asks after an unusable answer', check: is.nonNegativeInteger },
-});
+export const ChatJudgeConfig = defineConfig<ChatJudgeConfig>(
+  'ChatJudgeConfig',
+  {
+    ...judgePromptFields,
+    maxReasks: {
+      default: 2,
+      doc: 're-asks after an unusable answer',
+      check: is.nonNegativeInteger,
+    },
+  },
+  { rules: [orderedScale] },
+);
 
 interface Answer {
   readonly text: string;
@@ -56,13 +64,6 @@ export class ChatJudge implements Judge {
     options: { cache?: JudgeCache | string; logger?: Logger } = {},
   ) {
     this.config = ChatJudgeConfig.resolve(config);
-    if (!(this.config.scaleLow < this.config.scaleHigh)) {
-      throw new ConfigError(
-        'ChatJudgeConfig',
-        'scaleHigh',
-        `must be > scaleLow (${this.config.scaleLow})`,
-      );
-    }
     this.name = client.name;
     this.scale = [this.config.scaleLow, this.config.scaleHigh];
     this.logger = options.logger ?? silentLogger;

@@ -9,14 +9,17 @@ export { ChatClientConfig, presetConfig } from './chat-client-config.js';
 export { ChatJudge, ChatJudgeConfig } from './chat-judge.js';
 export {
   type Bounds,
+  type Interval,
   type MixtureMoments,
+  makeInterval,
   mixIntervals,
   rescaleBounds,
   sampleInterval,
   sampleMixture,
+  uniformVariance,
 } from './interval.js';
-export { type Judge, type Judgment, NO_USAGE } from './judge.js';
-export { CACHE_FORMAT, type CacheEntry, cacheKey, JudgeCache } from './judge-cache.js';
+export { type Judge, type JudgeScale, type Judgment, NO_USAGE } from './judge.js';
+export { CACHE_FORMAT, type CacheEntry, JudgeCache } from './judge-cache.js';
 export {
   type JudgeFileOptions,
   type JudgeFileSummary,
@@ -25,13 +28,11 @@ export {
 } from './judge-file.js';
 export {
   buildJudgeMessages,
-  type ChatMessage,
   JudgePromptConfig,
   PROMPT_VERSION,
   QUALITY_RUBRIC,
   RUBRICS,
   reaskPrompt,
-  resolvePromptConfig,
   SENTIMENT_RUBRIC,
   systemPrompt,
   userPrompt,
@@ -44,14 +45,11 @@ export {
 } from './offline-judge.js';
 export {
   type Candidate,
-  type Interval,
   type IntervalForm,
   IntervalParseError,
   type IntervalScale,
-  makeInterval,
   parseInterval,
 } from './parse-interval.js';
-export { isLocalUrl, JUDGE_PRESETS, type JudgePreset, type TokenPrices } from './presets.js';
+export { JUDGE_PRESETS, type JudgePreset, type TokenPrices } from './presets.js';
 export { PromptedRewardConfig, PromptedRewardModel } from './prompted-reward-model.js';
-export { isRetryableStatus, parseRetryAfter } from './retry.js';
 export { type SentimentEvidence, scoreSentiment } from './sentiment.js';

@@ -9,6 +9,26 @@ export interface Bounds {
   readonly high: number;
 }
 
+/** A judge's interval on its scale, with the moments of `Uniform[low, high]`. */
+export interface Interval extends Bounds {
+  /** The midpoint `(low + high) / 2`: the evaluation reward. */
+  readonly mean: number;
+  /** `(high - low)^2 / 12`: the variance of `Uniform[low, high]`. */
+  readonly variance: number;
+  /** The judge's full answer text, as given to the parser. */
+  readonly raw: string;
+}
+
+/** The variance of `Uniform[low, high]`, `(high - low)^2 / 12` (SPEC 3): the one place it is computed. */
+export function uniformVariance(b: Bounds): number {
+  return (b.high - b.low) ** 2 / 12;
+}
+
+/** The moments of `Uniform[low, high]` as an {@link Interval}. */
+export function makeInterval(low: number, high: number, raw = ''): Interval {
+  return { low, high, mean: (low + high) / 2, variance: uniformVariance({ low, high }), raw };
+}
+
 /** A fresh draw of `rHat ~ Uniform[low, high]` (SPEC 3); a degenerate interval returns its point. */
 export function sampleInterval(interval: Bounds, rng: Rng): number {
   checkBounds('sampleInterval', 'interval', interval);
@@ -54,7 +74,7 @@ export function mixIntervals(intervals: readonly Bounds[]): MixtureMoments {
   const k = intervals.length;
   const mids = intervals.map((b) => (b.low + b.high) / 2);
   const mean = mids.reduce((s, m) => s + m, 0) / k;
-  const withinVariance = intervals.reduce((s, b) => s + (b.high - b.low) ** 2 / 12, 0) / k;
+  const withinVariance = intervals.reduce((s, b) => s + uniformVariance(b), 0) / k;
   const betweenVariance = mids.reduce((s, m) => s + (m - mean) ** 2, 0) / k;
   return {
     mean,

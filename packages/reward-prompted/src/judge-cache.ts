@@ -4,9 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Logger, silentLogger } from '@va/core';
+import { type ChatMessage, type Logger, silentLogger } from '@va/core';
 import type { TokenUsage } from './chat-client.js';
-import type { ChatMessage } from './judge-prompt.js';
 
 /** Bumped when the entry layout changes; old entries are then misses. */
 export const CACHE_FORMAT = 1;

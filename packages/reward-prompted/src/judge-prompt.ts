@@ -1,16 +1,11 @@
 // The versioned judge prompt that asks for an interval reward, modelled on the paper's Appendix C
 // (Section 3.1): narrow intervals for clear quality, wide ones for ambiguous content, JSON answer.
 
-import { ConfigError, defineConfig, type RewardQuery } from '@va/core';
+import { type ChatMessage, defineConfig, type RewardQuery } from '@va/core';
+import { type JudgeScale, orderedScale, scaleFields } from './judge.js';
 
 /** Enters every cache key: change it whenever the text below changes. */
 export const PROMPT_VERSION = 'va-interval-v1';
-
-/** One chat message of the OpenAI chat-completions format. */
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
 
 /**
  * The default rubric: overall quality of an assistant's answer (helpful, correct, clear, safe).
@@ -38,34 +33,28 @@ export const RUBRICS: Readonly<Record<string, string>> = Object.freeze({
   sentiment: SENTIMENT_RUBRIC,
 });
 
-/** The prompt's settings. */
-export interface JudgePromptConfig {
-  /** Lowest score of the scale. */
-  scaleLow: number;
-  /** Highest score of the scale. */
-  scaleHigh: number;
+/** The prompt's settings: the scale and the rubric. */
+export interface JudgePromptConfig extends JudgeScale {
   /** What to score: a rubric text (several lines) shown to the judge. */
   rubric: string;
 }
 
-export const JudgePromptConfig = defineConfig<JudgePromptConfig>('JudgePromptConfig', {
-  scaleLow: { default: 0, doc: 'lowest score of the scale' },
-  scaleHigh: { default: 100, doc: 'highest score of the scale (> scaleLow)' },
+/** The prompt's schema, for configs that extend it (`ChatJudgeConfig`). */
+export const judgePromptFields = Object.freeze({
+  ...scaleFields,
   rubric: {
     default: QUALITY_RUBRIC,
     doc: 'the criteria the judge scores against',
-    check: (v) => (v.trim() ? undefined : 'must be a non-empty text'),
+    check: (v: string) => (v.trim() ? undefined : 'must be a non-empty text'),
   },
 });
 
-/** Resolves a partial prompt config, checking that the scale is ordered. */
-export function resolvePromptConfig(partial: Partial<JudgePromptConfig> = {}): JudgePromptConfig {
-  const c = JudgePromptConfig.resolve(partial);
-  if (!(c.scaleLow < c.scaleHigh)) {
-    throw new ConfigError('JudgePromptConfig', 'scaleHigh', `must be > scaleLow (${c.scaleLow})`);
-  }
-  return c;
-}
+/** {@link JudgePromptConfig}'s defaults and resolver; the scale must be ordered. */
+export const JudgePromptConfig = defineConfig<JudgePromptConfig>(
+  'JudgePromptConfig',
+  judgePromptFields,
+  { rules: [orderedScale] },
+);
 
 const fmt = (x: number) => String(Number(x.toPrecision(3)));
 

@@ -1,9 +1,9 @@
 // The judge interface every interval judge implements (LLM over HTTP, offline, your own), so that
 // the reward model, the CLI and the experiments do not care which judge they hold (SPEC 3).
 
-import type { RewardQuery } from '@va/core';
+import type { ConfigField, ConfigRule, RewardQuery } from '@va/core';
 import type { TokenUsage } from './chat-client.js';
-import type { Interval } from './parse-interval.js';
+import type { Interval } from './interval.js';
 
 /** One judge's verdict on one (prompt, response) pair. */
 export interface Judgment {
@@ -35,3 +35,26 @@ export interface Judge {
 
 /** Zero tokens. */
 export const NO_USAGE: TokenUsage = Object.freeze({ promptTokens: 0, completionTokens: 0 });
+
+/** The scale keys every judge config has. */
+export interface JudgeScale {
+  /** Lowest score of the scale. */
+  scaleLow: number;
+  /** Highest score of the scale. */
+  scaleHigh: number;
+}
+
+/** Schema fields of {@link JudgeScale} (0 to 100). */
+export const scaleFields: { readonly [K in keyof JudgeScale]: ConfigField<number> } = Object.freeze(
+  {
+    scaleLow: { default: 0, doc: 'lowest score of the scale' },
+    scaleHigh: { default: 100, doc: 'highest score of the scale (> scaleLow)' },
+  },
+);
+
+/** The rule of {@link JudgeScale}: `scaleLow < scaleHigh`. */
+export const orderedScale: ConfigRule<JudgeScale> = Object.freeze({
+  keys: ['scaleLow', 'scaleHigh'] as const,
+  check: (c: Readonly<JudgeScale>) =>
+    c.scaleLow < c.scaleHigh ? undefined : 'must be below scaleHigh',
+});

@@ -1,8 +1,15 @@
 // A simulated, deterministic judge for offline runs and tests: no model, no network. It answers the
 // same JSON an LLM judge would, an interval centred on a programmatic score, wider when ambiguous.
 
-import { ConfigError, defineConfig, is, type RewardQuery } from '@va/core';
-import { type Judge, type Judgment, NO_USAGE } from './judge.js';
+import { defineConfig, is, type RewardQuery, ValidationError } from '@va/core';
+import {
+  type Judge,
+  type JudgeScale,
+  type Judgment,
+  NO_USAGE,
+  orderedScale,
+  scaleFields,
+} from './judge.js';
 import { parseInterval } from './parse-interval.js';
 import { scoreSentiment } from './sentiment.js';
 
@@ -10,9 +17,7 @@ import { scoreSentiment } from './sentiment.js';
 export type OfflineScorer = (query: RewardQuery) => { polarity: number; ambiguity: number };
 
 /** Settings of the {@link OfflineJudge}. */
-export interface OfflineJudgeConfig {
-  scaleLow: number;
-  scaleHigh: number;
+export interface OfflineJudgeConfig extends JudgeScale {
   /** Interval width, as a fraction of the scale, for perfectly clear text (ambiguity 0). */
   minWidth: number;
   /** Interval width, as a fraction of the scale, for fully ambiguous text (ambiguity 1). */
@@ -23,14 +28,25 @@ export interface OfflineJudgeConfig {
   decimals: number;
 }
 
-export const OfflineJudgeConfig = defineConfig<OfflineJudgeConfig>('OfflineJudgeConfig', {
-  scaleLow: { default: 0, doc: 'lowest score of the scale' },
-  scaleHigh: { default: 100, doc: 'highest score of the scale (> scaleLow)' },
-  minWidth: { default: 0.05, doc: 'width fraction at ambiguity 0', check: is.probability },
-  maxWidth: { default: 0.6, doc: 'width fraction at ambiguity 1', check: is.probability },
-  smoothing: { default: 1, doc: 'pseudo-evidence of the scorer', check: is.positive },
-  decimals: { default: 1, doc: 'decimals of the bounds', check: is.nonNegativeInteger },
-});
+export const OfflineJudgeConfig = defineConfig<OfflineJudgeConfig>(
+  'OfflineJudgeConfig',
+  {
+    ...scaleFields,
+    minWidth: { default: 0.05, doc: 'width fraction at ambiguity 0', check: is.probability },
+    maxWidth: { default: 0.6, doc: 'width fraction at ambiguity 1', check: is.probability },
+    smoothing: { default: 1, doc: 'pseudo-evidence of the scorer', check: is.positive },
+    decimals: { default: 1, doc: 'decimals of the bounds', check: is.nonNegativeInteger },
+  },
+  {
+    rules: [
+      orderedScale,
+      {
+        keys: ['minWidth', 'maxWidth'],
+        check: (c) => (c.minWidth <= c.maxWidth ? undefined : 'must be at most maxWidth'),
+      },
+    ],
+  },
+);
 
 /** The name every offline judgment carries, so no report mistakes it for a real model. */
 export const OFFLINE_JUDGE_NAME = 'offline-sentiment (simulated)';
@@ -54,20 +70,6 @@ export class OfflineJudge implements Judge {
   ) {
     this.config = OfflineJudgeConfig.resolve(config);
     const c = this.config;
-    if (!(c.scaleLow < c.scaleHigh)) {
-      throw new ConfigError(
-        'OfflineJudgeConfig',
-        'scaleHigh',
-        `must be > scaleLow (${c.scaleLow})`,
-      );
-    }
-    if (c.minWidth > c.maxWidth) {
-      throw new ConfigError(
-        'OfflineJudgeConfig',
-        'maxWidth',
-        `must be >= minWidth (${c.minWidth})`,
-      );
-    }
     this.scale = [c.scaleLow, c.scaleHigh];
     this.scorer = options.scorer ?? ((q) => scoreSentiment(q.response, c.smoothing));
     this.name = options.name ?? OFFLINE_JUDGE_NAME;
@@ -79,7 +81,12 @@ export class OfflineJudge implements Judge {
     const c = this.config;
     const { polarity, ambiguity } = this.scorer(query);
     if (!Number.isFinite(polarity) || !Number.isFinite(ambiguity)) {
-      throw new ConfigError('OfflineJudge', 'scorer', `returned ${polarity}, ${ambiguity}`);
+      throw new ValidationError(
+        'OfflineJudge.answer',
+        'scorer',
+        'a scorer returning a finite polarity and ambiguity',
+        [polarity, ambiguity],
+      );
     }
     const p = Math.max(-1, Math.min(1, polarity));
     const amb = Math.max(0, Math.min(1, ambiguity));

@@ -2,19 +2,8 @@
 // Appendix C): JSON, fenced JSON, brackets, "a - b", "a to b", "low: a, high: b", reasoning around it.
 
 import { checkNumber, VaError, ValidationError } from '@va/core';
+import { type Interval, makeInterval } from './interval.js';
 import { extractJsonCandidates, wholeJsonInterval } from './json-candidates.js';
-
-/** A judge's interval on its scale, with the moments of `Uniform[low, high]`. */
-export interface Interval {
-  readonly low: number;
-  readonly high: number;
-  /** The midpoint `(low + high) / 2`: the evaluation reward. */
-  readonly mean: number;
-  /** `(high - low)^2 / 12`: the variance of `Uniform[low, high]`. */
-  readonly variance: number;
-  /** The judge's full answer text, as given to the parser. */
-  readonly raw: string;
-}
 
 /** The scale of {@link parseInterval}: intervals must satisfy `low <= a <= b <= high`. */
 export interface IntervalScale {
@@ -247,11 +236,6 @@ export function selectCandidate(
   const best = Math.min(...pool.map((c) => TIER[c.form]));
   const top = pool.filter((c) => TIER[c.form] === best);
   return top.reduce((last, c) => (c.end >= last.end ? c : last));
-}
-
-/** The moments of `Uniform[low, high]` as an {@link Interval}. */
-export function makeInterval(low: number, high: number, raw = ''): Interval {
-  return { low, high, mean: (low + high) / 2, variance: (high - low) ** 2 / 12, raw };
 }
 
 /** Checks a scale `{ low, high }`, filling the defaults 0 and 100. */

@@ -2,7 +2,6 @@
 // `RewardModel`: mean = midpoint, variance = (b - a)^2 / 12, sample = fresh draw of rHat ~ U[a, b].
 
 import {
-  ConfigError,
   defineConfig,
   is,
   type Logger,
@@ -13,6 +12,7 @@ import {
   Rng,
   type ScoreOptions,
   silentLogger,
+  ValidationError,
 } from '@va/core';
 import { type Bounds, mixIntervals, rescaleBounds, sampleMixture } from './interval.js';
 import type { Judge, Judgment } from './judge.js';
@@ -57,8 +57,6 @@ export class PromptedRewardModel implements RewardModel {
   readonly judges: readonly Judge[];
   /** The range of the reported rewards. */
   readonly range: readonly [number, number];
-  /** Every judgment of the last `score` call, `[query][judge]` (`undefined` where one failed). */
-  lastJudgments: (Judgment | undefined)[][] = [];
   private readonly rng: Rng;
   private readonly logger: Logger;
   private readonly onProgress: ProgressCallback | undefined;
@@ -71,7 +69,7 @@ export class PromptedRewardModel implements RewardModel {
     this.config = PromptedRewardConfig.resolve(config);
     this.judges = Array.isArray(judges) ? [...judges] : [judges as Judge];
     if (this.judges.length === 0) {
-      throw new ConfigError('PromptedRewardModel', 'judges', 'needs at least one judge');
+      throw new ValidationError('PromptedRewardModel', 'judges', 'at least one judge', judges);
     }
     this.range = this.config.rewardRange ?? this.judges[0]!.scale;
     this.name = `prompted(${this.judges.map((j) => j.name).join(' + ')})`;
@@ -88,12 +86,23 @@ export class PromptedRewardModel implements RewardModel {
    * from `options.rng` so a seeded run is reproducible, `interval` = `[min a, max b]`.
    */
   async score(queries: readonly RewardQuery[], options: ScoreOptions = {}): Promise<RewardScore[]> {
+    return (await this.scoreWithJudgments(queries, options)).scores;
+  }
+
+  /**
+   * {@link score}, and every judgment behind it, `judgments[query][judge]` (tokens, cost, cache
+   * hits, the answer; `undefined` where a judge failed under `onFailure: 'full-scale'`).
+   */
+  async scoreWithJudgments(
+    queries: readonly RewardQuery[],
+    options: ScoreOptions = {},
+  ): Promise<{ scores: RewardScore[]; judgments: (Judgment | undefined)[][] }> {
     const rng = options.rng ?? this.rng;
     const total = queries.length * this.judges.length;
     let done = 0;
     const tick = () => {
       done++;
-      this.onProgress?.({ task: this.name, done, total });
+      this.onProgress?.({ task: this.name, done, total, unit: 'judgments' });
     };
     const judgments = await Promise.all(
       queries.map((q) =>
@@ -112,8 +121,7 @@ export class PromptedRewardModel implements RewardModel {
         ),
       ),
     );
-    this.lastJudgments = judgments;
-    return judgments.map((row) => {
+    const scores = judgments.map((row) => {
       const bounds: Bounds[] = row.map((j, k) => {
         const scale = this.judges[k]!.scale;
         const b = j ? j.interval : { low: scale[0], high: scale[1] };
@@ -127,5 +135,6 @@ export class PromptedRewardModel implements RewardModel {
         interval: [m.low, m.high] as const,
       };
     });
+    return { scores, judgments };
   }
 }

@@ -2,7 +2,7 @@ import { ConfigError, type Logger, RemoteError } from '@va/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatClient } from '../src/chat-client.js';
 import { type ChatClientConfig, presetConfig } from '../src/chat-client-config.js';
-import { buildJudgeMessages, resolvePromptConfig } from '../src/judge-prompt.js';
+import { buildJudgeMessages, JudgePromptConfig } from '../src/judge-prompt.js';
 import { parseRetryAfter } from '../src/retry.js';
 import {
   type Behaviour,
@@ -13,7 +13,7 @@ import {
 
 const KEY = 'sk-test-9f8e7d6c5b4a3210ABCDEFGHijkl';
 const env = { VA_TEST_KEY: KEY };
-const prompt = resolvePromptConfig();
+const prompt = JudgePromptConfig.resolve();
 const msgs = (response: string) => buildJudgeMessages({ prompt: 'Review:', response }, prompt);
 
 /** Collects every log line, to grep for the key. */
@@ -296,7 +296,9 @@ describe('ChatClient configuration', () => {
   });
 
   it('rejects unknown presets, bad URLs and unknown keys', () => {
-    expect(() => presetConfig('gpt-5')).toThrow(/unknown preset 'gpt-5'. Known presets: /);
+    expect(() => presetConfig('gpt-5')).toThrow(
+      /presetConfig: argument 'name' must be a known preset \(gemini-2.0-flash, .*got "gpt-5"/,
+    );
     expect(() => new ChatClient({ baseUrl: 'localhost:8000', model: 'm' })).toThrow(
       /ChatClientConfig.baseUrl: must be an http\(s\) URL/,
     );

@@ -5,7 +5,7 @@ import { tempDir } from '@va/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatClient } from '../src/chat-client.js';
 import type { ChatClientConfig } from '../src/chat-client-config.js';
-import { ChatJudge } from '../src/chat-judge.js';
+import { ChatJudge, ChatJudgeConfig } from '../src/chat-judge.js';
 import { mixIntervals } from '../src/interval.js';
 import { PROMPT_VERSION } from '../src/judge-prompt.js';
 import { IntervalParseError } from '../src/parse-interval.js';
@@ -60,6 +60,13 @@ async function makeJudge(
 const q = (i: number) => ({ prompt: 'Write a review.', response: `review number ${i}` });
 
 describe('ChatJudge', () => {
+  it('checks its scale when its config resolves, before any client is involved', () => {
+    expect(() => ChatJudgeConfig.resolve({ scaleLow: 10, scaleHigh: 10 })).toThrow(
+      /ChatJudgeConfig.scaleLow: must be below scaleHigh \(got scaleLow = 10, scaleHigh = 10\)/,
+    );
+    expect(ChatJudgeConfig.resolve({ scaleHigh: 10 })).toMatchObject({ scaleLow: 0, maxReasks: 2 });
+  });
+
   it('judges a pair: interval, tokens, cost', async () => {
     const { judge } = await makeJudge(() => ({ kind: 'ok', usage: [500, 20] }));
     const j = await judge.judge(q(30));
@@ -229,10 +236,12 @@ describe('PromptedRewardModel over a chat judge', () => {
       onFailure: 'full-scale',
       rewardRange: [0, 1],
     });
-    const [s] = await lenient.score([q(1)]);
+    const { scores, judgments } = await lenient.scoreWithJudgments([q(1)]);
+    const [s] = scores;
     expect(s!.interval).toEqual([0, 1]);
     expect(s!.mean).toBe(0.5);
     expect(s!.variance).toBeCloseTo(1 / 12, 12);
-    expect(lenient.lastJudgments[0]![0]).toBeUndefined();
+    expect(judgments).toEqual([[undefined]]);
+    expect('lastJudgments' in lenient).toBe(false);
   });
 });

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { cacheKey } from '../src/judge-cache.js';
 import {
   buildJudgeMessages,
+  JudgePromptConfig,
   PROMPT_VERSION,
   RUBRICS,
   reaskPrompt,
-  resolvePromptConfig,
   SENTIMENT_RUBRIC,
 } from '../src/judge-prompt.js';
 
@@ -14,14 +14,14 @@ const query = { prompt: 'Review the film:', response: 'It was fine, I guess.' };
 describe('the judge prompt', () => {
   it('is versioned, and the version enters the cache key', () => {
     expect(PROMPT_VERSION).toBe('va-interval-v1');
-    const m = buildJudgeMessages(query, resolvePromptConfig());
+    const m = buildJudgeMessages(query, JudgePromptConfig.resolve());
     expect(cacheKey('judge', PROMPT_VERSION, m)).not.toBe(cacheKey('judge', 'va-interval-v2', m));
     expect(cacheKey('judge', PROMPT_VERSION, m)).toBe(cacheKey('judge', PROMPT_VERSION, m));
     expect(cacheKey('judge', PROMPT_VERSION, m)).not.toBe(cacheKey('judge-2', PROMPT_VERSION, m));
   });
 
   it('asks for a JSON interval on the default 0-100 scale, narrow when clear, wide when ambiguous', () => {
-    const [system, user] = buildJudgeMessages(query, resolvePromptConfig());
+    const [system, user] = buildJudgeMessages(query, JudgePromptConfig.resolve());
     expect(system!.role).toBe('system');
     expect(user!.role).toBe('user');
     const text = user!.content;
@@ -36,7 +36,7 @@ describe('the judge prompt', () => {
   });
 
   it('follows the scale and rubric', () => {
-    const c = resolvePromptConfig({ scaleLow: 1, scaleHigh: 10, rubric: SENTIMENT_RUBRIC });
+    const c = JudgePromptConfig.resolve({ scaleLow: 1, scaleHigh: 10, rubric: SENTIMENT_RUBRIC });
     const text = buildJudgeMessages(query, c)[1]!.content;
     expect(text).toContain('on a scale from 1 to 10');
     expect(text).toContain(
@@ -51,9 +51,9 @@ describe('the judge prompt', () => {
   });
 
   it('rejects a bad scale or an empty rubric by key', () => {
-    expect(() => resolvePromptConfig({ scaleLow: 5, scaleHigh: 5 })).toThrow(
-      /JudgePromptConfig.scaleHigh: must be > scaleLow \(5\)/,
+    expect(() => JudgePromptConfig.resolve({ scaleLow: 5, scaleHigh: 5 })).toThrow(
+      /JudgePromptConfig.scaleLow: must be below scaleHigh \(got scaleLow = 5, scaleHigh = 5\)/,
     );
-    expect(() => resolvePromptConfig({ rubric: '  ' })).toThrow(/JudgePromptConfig.rubric/);
+    expect(() => JudgePromptConfig.resolve({ rubric: '  ' })).toThrow(/JudgePromptConfig.rubric/);
   });
 });

@@ -97,8 +97,11 @@ describe('OfflineJudge', () => {
     expect(mean('It exists.')).toBeLessThan(mean('Good.'));
     expect(mean('Good.')).toBeLessThan(mean('Very good.'));
     expect(mean('Very good.')).toBeLessThan(mean('Excellent and wonderful.'));
-    expect(mean('Not bad.')).toBeGreaterThan(50);
-    expect(mean('Not good.')).toBeLessThan(50);
+    // "not bad": bad (1) negated gives positive 0.75, polarity 0.75 / 1.75 = 3/7, centre
+    // 50 (1 + 3/7) = 71.43; ambiguity = weak = 1 / 1.75, width 5 + 55 * 4/7 = 36.43.
+    expect(judge.judgeSync(r('Not bad.')).interval).toMatchObject({ low: 53.2, high: 89.6 });
+    // "not good" mirrors it around 50.
+    expect(judge.judgeSync(r('Not good.')).interval).toMatchObject({ low: 10.4, high: 46.8 });
   });
 
   it('is deterministic and uses only the response', () => {
@@ -118,21 +121,37 @@ describe('OfflineJudge', () => {
 
   it('rejects inconsistent widths and unknown keys', () => {
     expect(() => new OfflineJudge({ minWidth: 0.5, maxWidth: 0.2 })).toThrow(
-      /OfflineJudgeConfig.maxWidth: must be >= minWidth/,
+      /OfflineJudgeConfig.minWidth: must be at most maxWidth \(got minWidth = 0.5, maxWidth = 0.2\)/,
     );
+    expect(() => new OfflineJudge({ scaleLow: 1, scaleHigh: 0 })).toThrow(
+      /OfflineJudgeConfig.scaleLow: must be below scaleHigh/,
+    );
+    expect(() =>
+      new OfflineJudge({}, { scorer: () => ({ polarity: Number.NaN, ambiguity: 0 }) }).answer(
+        r('x'),
+      ),
+    ).toThrow(/OfflineJudge.answer: argument 'scorer' must be a scorer returning a finite/);
     expect(() => new OfflineJudge({ width: 1 } as never)).toThrow(/unknown key/);
   });
 
   it('drives a PromptedRewardModel like any judge', async () => {
     const model = new PromptedRewardModel(new OfflineJudge(), { rewardRange: [0, 1] });
     const scores = await model.score([r('Great film.'), r('Awful film.')], { rng: new Rng(4) });
-    expect(scores[0]!.mean).toBeGreaterThan(0.5);
-    expect(scores[1]!.mean).toBeLessThan(0.5);
-    for (const s of scores) {
-      const [a, b] = s.interval!;
-      expect(s.variance).toBeCloseTo((b - a) ** 2 / 12, 12);
-      expect(s.sample).toBeGreaterThanOrEqual(a);
-      expect(s.sample).toBeLessThanOrEqual(b);
-    }
+    // "great" (1): polarity 1/2, ambiguity = weak = 1/2: centre 75, width 5 + 55/2 = 32.5, so
+    // [58.75, 91.25] answered to one decimal as [58.8, 91.3], then mapped onto [0, 1].
+    // "awful" (2): polarity -2/3, ambiguity 1/3: centre 16.67, width 23.33: [5, 28.3].
+    const expected = [
+      [0.588, 0.913],
+      [0.05, 0.283],
+    ];
+    const rng = new Rng(4); // draws in query order, one uniform per pair
+    scores.forEach((s, i) => {
+      const [a, b] = expected[i]!;
+      expect(s.interval![0]).toBeCloseTo(a!, 14);
+      expect(s.interval![1]).toBeCloseTo(b!, 14);
+      expect(s.mean).toBeCloseTo((a! + b!) / 2, 14);
+      expect(s.variance).toBeCloseTo((b! - a!) ** 2 / 12, 14);
+      expect(s.sample).toBeCloseTo(rng.uniform(a!, b!), 12);
+    });
   });
 });
