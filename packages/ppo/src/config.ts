@@ -43,6 +43,12 @@ export interface PPOConfig
   penalty: PenaltyKind;
   /** Smallest sigma2 the variance-aware weighting uses (a point interval keeps a penalty). */
   varianceFloor: number;
+  /**
+   * Divide sigma2 by the running mean of the variances seen, so that variance-aware PPO has the
+   * same average penalty as vanilla PPO with the same beta, redistributed by variance (not in the
+   * paper, which calibrates beta per method instead).
+   */
+  normalizeVariance: boolean;
   /** The score PPO trains on: `sample` (rHat), `mean`, `uncertainty-weighted`, `worst-case`, `lcb`. */
   scoreTransform: ScoreTransformKind;
   /** lambda of `uncertainty-weighted`: mean - lambda * variance. */
@@ -140,6 +146,10 @@ export const PPOConfig = defineConfig<PPOConfig, PPODerived>(
       default: 1e-4,
       doc: 'smallest sigma2 used by variance-aware weighting (reward units squared)',
       check: is.nonNegative,
+    },
+    normalizeVariance: {
+      default: false,
+      doc: 'divide sigma2 by the running mean of the variances (same mean penalty as vanilla)',
     },
     scoreTransform: {
       default: 'sample',
@@ -300,7 +310,7 @@ export const PPO_PRESETS = Object.freeze({
   },
   tiny: {
     description:
-      'the embedded 1.1M-parameter default model on two CPU cores: batch 16, minibatch 8, 24 steps, 8-16 new tokens',
+      'the embedded 1.1M-parameter default model on two CPU cores: batch 16, minibatch 8, 24 steps, 8-16 new tokens, lr 1e-4, beta 0.1 on normalised scores and variances',
     vanilla: tinyPreset('vanilla'),
     'variance-aware': tinyPreset('variance-aware'),
   },
@@ -315,9 +325,14 @@ function tinyPreset(method: Method): Partial<PPOConfig> {
     miniBatchSize: 8,
     ppoEpochs: 4,
     steps: 24,
-    learningRate: 3e-4,
+    learningRate: 1e-4,
     adaptiveKl: false,
-    initKlCoef: method === 'vanilla' ? 0.1 : 0.1,
+    initKlCoef: 0.1,
+    // Scores to zero mean and unit variance, variances to unit mean: beta means the same for any
+    // reward model's scale, and for both methods.
+    useScoreScaling: true,
+    useScoreNorm: true,
+    normalizeVariance: true,
     generation: { ...PAPER_GENERATION, maxNewTokens: 16, minNewTokens: 8, temperature: 1 },
   };
 }

@@ -15,6 +15,7 @@ export {
   restoreCheckpoint,
   saveCheckpoint,
 } from './checkpoint.js';
+export { PPO_COMMAND_HELP, PPOCommandConfig, ppoCommand } from './command.js';
 export {
   PPO_PRESETS,
   PPOConfig,
@@ -46,6 +47,7 @@ export {
   tokenRewards,
   transformScore,
 } from './penalty.js';
+export { loadRewardModel, REWARD_SPECS, readPrompts } from './reward-spec.js';
 export {
   latestCheckpoint,
   promptIndices,

@@ -99,6 +99,7 @@ export interface TrainerState {
   readonly step: number;
   readonly klCoef: number;
   readonly scoreMoments: ReturnType<RunningMoments['state']>;
+  readonly varianceMoments: ReturnType<RunningMoments['state']>;
 }
 
 const FLOAT32_EPS = 2 ** -23;
@@ -119,6 +120,7 @@ export class PPOTrainer {
   readonly optimizer: AdamW;
   readonly kl: KLController;
   private readonly scoreMoments = new RunningMoments();
+  private readonly varianceMoments = new RunningMoments();
   private readonly ownsReference: boolean;
   private readonly penaltyFn: PenaltyFunction | undefined;
   private readonly transformFn: ScoreTransformFunction | undefined;
@@ -208,7 +210,12 @@ export class PPOTrainer {
 
   /** The counters a checkpoint needs besides the weights and the optimizer. */
   state(): TrainerState {
-    return { step: this.steps, klCoef: this.kl.value, scoreMoments: this.scoreMoments.state() };
+    return {
+      step: this.steps,
+      klCoef: this.kl.value,
+      scoreMoments: this.scoreMoments.state(),
+      varianceMoments: this.varianceMoments.state(),
+    };
   }
 
   /** Restores {@link state} (with the weights and optimizer restored separately). */
@@ -224,6 +231,7 @@ export class PPOTrainer {
     this.steps = state.step;
     this.kl.loadState({ value: state.klCoef });
     this.scoreMoments.loadState(state.scoreMoments);
+    this.varianceMoments.loadState(state.varianceMoments);
   }
 
   /**
@@ -297,17 +305,19 @@ export class PPOTrainer {
     const fwd = this.forwardRollout(queries, responses);
     const t3 = performance.now();
 
+    const varianceScale = this.varianceScale(scores);
     const rows: RolloutRow[] = queries.map((query, i) => {
       const logprobs = fwd.logprobs[i]!;
       const refLogprobs = fwd.refLogprobs[i]!;
       const penalties = fwd.fullKl
         ? fwd.fullKl[i]!
         : penaltyPerToken(this.penaltyFn ?? (c.penalty as 'kl'), logprobs, refLogprobs);
+      // The variance the penalty is weighted by: floored, and scaled when normalizeVariance is on.
       const variance =
         c.method === 'variance-aware'
-          ? Math.max(scores[i]!.variance, c.varianceFloor)
+          ? Math.max(scores[i]!.variance, c.varianceFloor) / varianceScale
           : scores[i]!.variance;
-      const betaEffective = effectiveBeta(c.method, beta, variance, c.varianceFloor);
+      const betaEffective = effectiveBeta(c.method, beta, variance);
       const rewards = tokenRewards({
         score: trainScores[i]!,
         logprobs,
@@ -316,7 +326,6 @@ export class PPOTrainer {
         variance,
         method: c.method,
         penalty: penalties,
-        varianceFloor: c.varianceFloor,
       });
       return {
         query,
@@ -340,6 +349,7 @@ export class PPOTrainer {
     const t4 = performance.now();
     return {
       rows,
+      varianceScale,
       seconds: {
         generate: (t1 - t0) / 1000,
         score: (t2 - t1) / 1000,
@@ -380,6 +390,15 @@ export class PPOTrainer {
       }
       return [...p];
     });
+  }
+
+  /** What sigma2 is divided by: 1, or the running mean of the variances (`normalizeVariance`). */
+  private varianceScale(scores: readonly RewardScore[]): number {
+    const c = this.config;
+    if (!c.normalizeVariance || c.method !== 'variance-aware') return 1;
+    const v = scores.map((s) => Math.max(s.variance, c.varianceFloor));
+    this.varianceMoments.update(v.length >= 2 ? v : [v[0]!, v[0]!]);
+    return Math.max(this.varianceMoments.mean, Number.MIN_VALUE);
   }
 
   /** The score each last token gets: transform, then TRL's optional scaling and clipping. */
@@ -629,6 +648,7 @@ export class PPOTrainer {
   // -------------------------------------------------------------------------------------------
 
   private stepStats(rollout: Rollout, update: UpdateResult, beta: number): Record<string, number> {
+    const varianceScale = rollout.varianceScale;
     const rows = rollout.rows;
     const n = rows.length;
     const meanOf = (f: (r: RolloutRow) => number) => rows.reduce((a, r) => a + f(r), 0) / n;
@@ -660,6 +680,7 @@ export class PPOTrainer {
           ? 1
           : 0,
       ),
+      'ppo/variance/scale': varianceScale,
       'ppo/beta_eff/mean': meanOf((r) => r.betaEffective),
       'ppo/loss/policy': avg('policyLoss'),
       'ppo/loss/value': avg('valueLoss'),
@@ -698,6 +719,8 @@ export class PPOTrainer {
 /** What {@link PPOTrainer.rollout} returns. */
 export interface Rollout {
   readonly rows: RolloutRow[];
+  /** What the variances were divided by (1 unless `normalizeVariance`). */
+  readonly varianceScale: number;
   readonly seconds: { generate: number; score: number; forward: number; total: number };
 }
 

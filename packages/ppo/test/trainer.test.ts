@@ -122,6 +122,25 @@ describe('PPOTrainer', () => {
     trainer.dispose();
   });
 
+  it('normalizeVariance divides sigma2 by the mean variance: the same average penalty as vanilla', async () => {
+    const parity = rewardOf('parity', (r) => ({ mean: 1, variance: r.length % 2 ? 3 : 1 }));
+    const trainer = await PPOTrainer.create({
+      policy,
+      reward: parity,
+      config: { ...SMALL, method: 'variance-aware', normalizeVariance: true },
+    });
+    let rows: readonly RolloutRow[] = [];
+    const stats = await trainer.step(prompts, { onRollout: (r) => (rows = r) });
+    const v = rows.map((r) => r.reward.variance);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    rows.forEach((r, i) => {
+      expect(r.betaEffective).toBeCloseTo((0.1 * v[i]!) / mean, 12);
+    });
+    expect(stats['ppo/variance/scale']).toBeCloseTo(mean, 12);
+    expect(stats['ppo/beta_eff/mean']).toBeCloseTo(0.1, 12);
+    trainer.dispose();
+  });
+
   it("'full' penalises the KL over the vocabulary: 0 against an identical reference, >= 0 after", async () => {
     const copy = await defaultPolicy();
     const trainer = await PPOTrainer.create({

@@ -1,0 +1,170 @@
+// The `va-ppo` command (and `va ppo`): train one policy with vanilla or variance-aware PPO from a
+// config file and flags, with a progress line (step, score, KL, time left) and resumable folders.
+
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  configFlags,
+  defineConfig,
+  is,
+  type Logger,
+  parseCommandLine,
+  ResourceError,
+  streamLogger,
+  streamProgress,
+  UsageError,
+} from '@va/core';
+import { DEFAULT_MODEL_DIR, type LoraOptions, loadCausalLM, selectBackend } from '@va/lm';
+import { PPO_PRESETS, PPOConfig, type PPOPresetName, ppoPreset } from './config.js';
+import { loadRewardModel, REWARD_SPECS, readPrompts } from './reward-spec.js';
+import { trainPolicy } from './train-policy.js';
+
+/** What `va-ppo` reads besides the PPO settings (`ppo` in the config file). */
+export interface PPOCommandConfig {
+  model: string;
+  reward: string;
+  prompts: string | null;
+  out: string | null;
+  preset: string | null;
+  backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  offline: boolean;
+  lora: LoraOptions | null;
+  quiet: boolean;
+}
+
+export const PPOCommandConfig = defineConfig<PPOCommandConfig>('va-ppo', {
+  model: {
+    default: 'default',
+    doc: "the policy: 'default' (the embedded model), a Hugging Face folder or hub id",
+  },
+  reward: { default: 'offline', doc: `the reward model: ${REWARD_SPECS}` },
+  prompts: {
+    default: null,
+    doc: 'prompt file: .txt (a line each), .jsonl or .json (required)',
+    type: 'string',
+  },
+  out: { default: null, doc: 'the run folder (required; resumed when it exists)', type: 'string' },
+  preset: {
+    default: null,
+    doc: `PPO settings to start from: ${Object.keys(PPO_PRESETS).join(', ')}`,
+    type: 'string',
+    check: is.nullOr(is.oneOf(...Object.keys(PPO_PRESETS))),
+  },
+  backend: {
+    default: 'auto',
+    doc: "tfjs backend: 'auto', 'tensorflow-gpu', 'tensorflow', 'wasm' or 'cpu'",
+    check: is.oneOf('auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'),
+  },
+  offline: { default: false, doc: 'never download a model (use the Hugging Face cache only)' },
+  lora: { default: null, doc: 'train a LoRA adapter with these settings (config file only)' },
+  quiet: { default: false, doc: 'no progress line' },
+});
+
+const commandFlags = configFlags(PPOCommandConfig, { exclude: ['lora'] });
+const ppoFlags = configFlags(PPOConfig, { exclude: ['generation'] });
+
+export const PPO_COMMAND_HELP = `va-ppo: train a policy with (variance-aware) PPO (SPEC 4)
+
+Usage:
+  va-ppo --prompts <file> --out <dir> [--config run.json] [--model default] [--reward offline] [options]
+
+A config file (JSON) holds any of the keys below in camelCase, with the PPO settings under "ppo"
+(generation settings under "ppo.generation") and LoRA settings under "lora"; flags override it.
+Priority: preset < config file < flags. The run folder gets config.json, log.jsonl (every step's
+stats), checkpoints/ and, when done, final/ (the policy and its value head); rerun the same command
+to resume an interrupted run.
+
+Options:
+  --config <file>                 a JSON config file
+  -h, --help                      this help
+${commandFlags.help()}
+
+PPO (PPOConfig; TRL's defaults):
+${ppoFlags.help()}
+`;
+
+interface ConfigFile extends Partial<PPOCommandConfig> {
+  ppo?: Partial<PPOConfig>;
+}
+
+async function readConfigFile(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new ResourceError(
+      `cannot read config file ${path} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+    );
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('expected an object');
+    return parsed as ConfigFile;
+  } catch (cause) {
+    throw new UsageError(`config file ${path} is not a JSON object (${(cause as Error).message})`);
+  }
+}
+
+/** Runs `va-ppo` with `argv`; returns the exit code (errors are thrown for `runCommand`). */
+export async function ppoCommand(
+  argv: readonly string[],
+  io: {
+    logger?: Logger;
+    stderr?: NodeJS.WritableStream;
+    stdout?: { write(s: string): unknown };
+  } = {},
+): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const { values } = parseCommandLine(argv, {
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    configs: [commandFlags, ppoFlags],
+  });
+  if (values.help) {
+    stdout.write(PPO_COMMAND_HELP);
+    return 0;
+  }
+  const file: ConfigFile = values.config ? await readConfigFile(values.config as string) : {};
+  const { ppo: filePpo = {}, ...fileCommand } = file;
+  const settings = commandFlags.resolve(values, fileCommand);
+  if (!settings.prompts)
+    throw new UsageError('--prompts is required (or "prompts" in the config file)');
+  if (!settings.out) throw new UsageError('--out is required (or "out" in the config file)');
+  const method = (ppoFlags.read(values).method ?? filePpo.method ?? 'vanilla') as 'vanilla';
+  const preset = settings.preset ? ppoPreset(settings.preset as PPOPresetName, method) : {};
+  const config = ppoFlags.resolve(values, { ...preset, ...filePpo });
+  const logger = io.logger ?? streamLogger(io.stderr ?? process.stderr);
+  const prompts = await readPrompts(resolve(settings.prompts));
+  const { backend, reason } = await selectBackend(
+    settings.backend === 'auto' ? {} : { backend: settings.backend },
+  );
+  logger.info(`backend: ${backend} (${reason})`);
+  const reward = await loadRewardModel(settings.reward, { seed: config.seed });
+  const source = settings.model === 'default' ? DEFAULT_MODEL_DIR : settings.model;
+  try {
+    const result = await trainPolicy({
+      loadPolicy: () => loadCausalLM(source, { backend: 'current', offline: settings.offline }),
+      reward,
+      prompts,
+      config,
+      outDir: resolve(settings.out),
+      lora: settings.lora ?? undefined,
+      logger,
+      onProgress: settings.quiet ? undefined : streamProgress(io.stderr ?? process.stderr),
+    });
+    const last = result.history.at(-1);
+    stdout.write(
+      `${JSON.stringify({
+        finalDir: result.finalDir,
+        steps: result.history.length,
+        alreadyDone: result.alreadyDone,
+        resumedFrom: result.resumedFrom,
+        meanScore: last?.['ppo/mean_scores'],
+        kl: last?.['objective/kl'],
+      })}\n`,
+    );
+    return 0;
+  } finally {
+    await reward.dispose?.();
+  }
+}
