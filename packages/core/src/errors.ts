@@ -52,6 +52,12 @@ export class UsageError extends VaError {}
 /** A file, model, tensor or other named resource is missing or does not fit. */
 export class ResourceError extends VaError {}
 
+/**
+ * Training produced a non-finite loss, gradient or weight: the message names the step and the likely
+ * cause (usually a learning rate too high), and nothing trained is saved.
+ */
+export class DivergenceError extends VaError {}
+
 /** A remote service (hub, judge endpoint) failed or answered something unusable. */
 export class RemoteError extends VaError {
   constructor(

@@ -80,6 +80,9 @@ const PLACEHOLDER: Readonly<Record<ConfigFieldType, string>> = {
 };
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** A number or a comma-separated list of them (`-5,5`), as a flag's value. */
+const NUMBER_LIST =
+  /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(,[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*$/;
 
 /** Parses a flag's number strictly (`1e-5`, `-3`, `.5`; not `''`, `0x10`, `1e`, `Infinity`). */
 export function parseNumberFlag(flag: string, raw: string, integer: boolean): number {
@@ -217,9 +220,10 @@ export interface CommandLineOptions {
 }
 
 /**
- * `parseArgs` for a command: its own flags and those of its configs, strict, with `--seed -1`
- * accepted (Node's parser calls a value that starts with a dash ambiguous), and every parse problem
- * a {@link UsageError} with a suggestion for a mistyped flag.
+ * `parseArgs` for a command: its own flags and those of its configs, strict, with `--seed -1` and
+ * `--scale -5,5` accepted (Node's parser calls a value that starts with a dash ambiguous), a
+ * leading `--` dropped (`pnpm <script> -- --flag` passes its `--` on to the command), and every
+ * parse problem a {@link UsageError} with a suggestion for a mistyped flag.
  */
 export function parseCommandLine(
   args: readonly string[],
@@ -233,11 +237,16 @@ export function parseCommandLine(
     }
   }
   const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
+  const start = args[0] === '--' ? 1 : 0;
+  for (let i = start; i < args.length; i++) {
     const arg = args[i]!;
+    if (arg === '--') {
+      joined.push(...args.slice(i));
+      break;
+    }
     const next = args[i + 1];
     const name = arg.startsWith('--') ? arg.slice(2) : undefined;
-    if (name && all[name]?.type === 'string' && next !== undefined && NUMBER.test(next)) {
+    if (name && all[name]?.type === 'string' && next !== undefined && NUMBER_LIST.test(next)) {
       joined.push(`${arg}=${next}`);
       i++;
     } else joined.push(arg);

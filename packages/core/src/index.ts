@@ -1,5 +1,16 @@
 export { EXIT, exitCodeOf, isSystemError, runCommand } from './command.js';
 export {
+  callerDirectory,
+  callerPath,
+  checkInputFile,
+  checkOutputDir,
+  checkOutputFile,
+  displayPath,
+  type OutputDirOptions,
+  type PathCheckOptions,
+  replaceDirectory,
+} from './command-paths.js';
+export {
   type ConfigField,
   type ConfigFieldType,
   type ConfigRule,
@@ -12,6 +23,7 @@ export {
 } from './config.js';
 export {
   ConfigError,
+  DivergenceError,
   describeValue,
   RemoteError,
   ResourceError,

@@ -100,6 +100,28 @@ describe('configFlags', () => {
   it('accepts negative numbers after a space (Node calls them ambiguous)', () => {
     expect(parse('--seed', '-1').seed).toBe(-1);
     expect(parse('--seed=-7').seed).toBe(-7);
+    // A list whose first number is negative, e.g. a score scale.
+    const Scale = defineConfig<{ scale: number[] }>('ScaleConfig', {
+      scale: { default: [0, 100], doc: 'LOW,HIGH' },
+    });
+    const scale = configFlags(Scale);
+    const { values } = parseCommandLine(['--scale', '-5,5e-1'], { configs: [scale] });
+    expect(scale.resolve(values).scale).toEqual([-5, 0.5]);
+  });
+
+  it("drops the leading '--' that `pnpm <script> -- <flags>` passes on, and only that one", () => {
+    expect(parse('--', '--seed', '7', '--batch-size', '4')).toMatchObject({
+      seed: 7,
+      batchSize: 4,
+    });
+    const { positionals } = parseCommandLine(['--', '--', '-x'], {
+      configs: [flags],
+      allowPositionals: true,
+    });
+    expect(positionals).toEqual(['-x']);
+    expect(() => parse('--seed', '7', '--', '--batch-size', '4')).toThrow(
+      /Unexpected argument '--batch-size'/,
+    );
   });
 
   it('names the flag in number errors, and rejects what Number() would accept', () => {

@@ -5,10 +5,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  checkInputFile,
+  checkOutputDir,
   configFlags,
   defineConfig,
   is,
   parseCommandLine,
+  ResourceError,
+  replaceDirectory,
   runCommand,
   streamLogger,
   streamProgress,
@@ -166,7 +170,54 @@ async function readPairs(settings: Settings) {
   for (const m of file.malformed.slice(0, 10)) logger.warn(`skipped row ${m.row}: ${m.reason}`);
   if (file.malformed.length > 10)
     logger.warn(`... and ${file.malformed.length - 10} more malformed rows`);
+  if (file.pairs.length === 0) {
+    const skipped = file.malformed;
+    // One line per distinct reason, with the first rows that had it.
+    const byReason = new Map<string, number[]>();
+    for (const m of skipped) byReason.set(m.reason, [...(byReason.get(m.reason) ?? []), m.row]);
+    const why = [...byReason]
+      .slice(0, 3)
+      .map(([reason, rows]) => {
+        const shown = rows.slice(0, 3).join(', ') + (rows.length > 3 ? ', ...' : '');
+        return `${rows.length === 1 ? 'row' : 'rows'} ${shown}: ${reason}`;
+      })
+      .join('; ');
+    throw new ResourceError(
+      skipped.length === 0
+        ? `no usable pairs in ${file.path}: it holds no rows`
+        : `no usable pairs in ${file.path} (${skipped.length} rows skipped: ${why}${byReason.size > 3 ? '; ...' : ''}). ` +
+            'Fix: give each row a prompt with a chosen and a rejected response (HH-RLHF, message lists or RewardBench rows)',
+    );
+  }
   return file;
+}
+
+/**
+ * The fewest pairs for which the test split, the validation split and the training set each get
+ * at least one pair (rounded as `splitPairs` and `trainHeads` round), so that no accuracy is NaN.
+ */
+function minimumPairs(testFraction: number, validationFraction: number): number {
+  for (let n = 1; ; n++) {
+    const test = Math.round(n * testFraction);
+    const validation = Math.round((n - test) * validationFraction);
+    if (
+      (testFraction === 0 || test >= 1) &&
+      (validationFraction === 0 || validation >= 1) &&
+      n - test - validation >= 1
+    ) {
+      return n;
+    }
+  }
+}
+
+/** The checks of `train` that need no data: done before anything is read or computed. */
+async function checkTrainOutputs(settings: Settings, values: Values): Promise<string> {
+  const out = await checkOutputDir(settings.out ?? 'out/ensemble', {
+    label: '--out',
+    replaces: 'ensemble.json',
+  });
+  if (!values['no-cache']) await checkOutputDir(settings.cache, { label: '--cache' });
+  return out;
 }
 
 function printReport(report: DisagreementReport): void {
@@ -195,8 +246,8 @@ function summary(report: DisagreementReport) {
 }
 
 async function train(settings: Settings, values: Values): Promise<void> {
-  const out = resolve(settings.out ?? 'out/ensemble');
   const heads = headFlags.resolve(values);
+  if (heads.k < 2) throw new UsageError(`--k must be at least 2 (the variance needs 2 members)`);
   const stage1Set = Object.keys(stage1Flags.read(values));
   if (!settings.stage1 && stage1Set.length > 0) {
     throw new UsageError(`--${stage1Flags.flagOf[stage1Set[0]!]} needs --stage1`);
@@ -204,7 +255,17 @@ async function train(settings: Settings, values: Values): Promise<void> {
   const stage1Config = settings.stage1
     ? stage1Flags.resolve(values, { seed: heads.seed })
     : undefined;
+  await checkInputFile(need(settings, 'data'), { label: '--data' });
+  const out = await checkTrainOutputs(settings, values);
   const file = await readPairs(settings);
+  const least = minimumPairs(settings.testFraction, heads.validationFraction);
+  if (file.pairs.length < least) {
+    throw new ResourceError(
+      `${file.pairs.length} usable pair${file.pairs.length === 1 ? '' : 's'} in ${file.path} ${file.pairs.length === 1 ? 'is' : 'are'} too few: ` +
+        `--test-fraction ${settings.testFraction} and --validation-fraction ${heads.validationFraction} need at least ${least} ` +
+        '(one test, one validation and one training pair). Fix: use more pairs, or lower the fractions (0 turns a split off)',
+    );
+  }
   const seed = heads.seed;
   const { train: trainPairs, test } = splitPairs(file.pairs, settings.testFraction, seed);
   const backbone = await createBackbone(settings.backbone, {
@@ -246,12 +307,12 @@ async function train(settings: Settings, values: Values): Promise<void> {
     onProgress: progress,
   });
   console.log(
-    `validation (${training.validationPairs} pairs): ensemble mean ${pct(training.ensembleAccuracy)}, members ${training.reports
-      .map((r) => pct(r.valAccuracy))
-      .join(' ')}`,
+    training.validationPairs > 0
+      ? `validation (${training.validationPairs} pairs): ensemble mean ${pct(training.ensembleAccuracy)}, members ${training.reports
+          .map((r) => pct(r.valAccuracy))
+          .join(' ')}`
+      : 'validation: none (--validation-fraction 0)',
   );
-  await ensemble.save(out);
-  logger.info(`saved the ensemble to ${out}`);
   const metrics: Record<string, unknown> = {
     data: file.path,
     backbone: backbone.identity,
@@ -265,39 +326,80 @@ async function train(settings: Settings, values: Values): Promise<void> {
       ensembleAccuracy: training.ensembleAccuracy,
     },
   };
-  if (test.length > 0) {
-    const report = await evaluateEnsemble(ensemble, test, { onProgress: progress });
+  const report =
+    test.length > 0 ? await evaluateEnsemble(ensemble, test, { onProgress: progress }) : undefined;
+  if (report) {
     console.log(`test (${test.length} held-out pairs):`);
     printReport(report);
-    const { writeDisagreementReport } = await import('./disagreement-report.js');
-    const files = await writeDisagreementReport(report, join(out, 'report'), {
-      intro: `Ensemble of ${report.k} heads on ${backbone.name}, trained on ${trainPairs.length} pairs of ${file.path}; evaluated on ${test.length} held-out pairs.`,
-    });
-    logger.info(`wrote ${files.report}`);
     metrics.test = summary(report);
   }
-  await writeFile(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  // The model, its report and metrics.json replace the folder together: a failure leaves the
+  // previous run's folder as it was, and no report of an older model sits beside a new one.
+  await replaceDirectory(out, async (dir) => {
+    await ensemble.save(dir);
+    if (report) {
+      const { writeDisagreementReport } = await import('./disagreement-report.js');
+      await writeDisagreementReport(report, join(dir, 'report'), {
+        intro: `Ensemble of ${report.k} heads on ${backbone.name}, trained on ${trainPairs.length} pairs of ${file.path}; evaluated on ${test.length} held-out pairs.`,
+      });
+    }
+    await writeFile(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  });
+  logger.info(
+    `saved the ensemble to ${out}${report ? `; report ${join(out, 'report', 'REPORT.md')}` : ''}`,
+  );
   await ensemble.dispose();
 }
 
 async function analyze(settings: Settings): Promise<void> {
   const dir = need(settings, 'model');
+  await checkInputFile(need(settings, 'data'), { label: '--data' });
+  const out = await checkOutputDir(settings.out ?? join(dir, 'analysis'), {
+    label: '--out',
+    replaces: 'REPORT.md',
+  });
   const ensemble = await RewardEnsemble.load(dir);
   const file = await readPairs(settings);
   const report = await evaluateEnsemble(ensemble, file.pairs, { onProgress: progress });
   printReport(report);
-  const out = resolve(settings.out ?? join(dir, 'analysis'));
   const { writeDisagreementReport } = await import('./disagreement-report.js');
-  const files = await writeDisagreementReport(report, out, {
-    intro: `Ensemble ${ensemble.name} from ${dir}, on ${file.pairs.length} pairs of ${file.path}.`,
+  await replaceDirectory(out, async (tmp) => {
+    await writeDisagreementReport(report, tmp, {
+      intro: `Ensemble ${ensemble.name} from ${dir}, on ${file.pairs.length} pairs of ${file.path}.`,
+    });
+    await writeFile(join(tmp, 'metrics.json'), `${JSON.stringify(summary(report), null, 2)}\n`);
   });
-  await writeFile(join(out, 'metrics.json'), `${JSON.stringify(summary(report), null, 2)}\n`);
-  logger.info(`wrote ${files.report}`);
+  logger.info(`wrote ${join(out, 'REPORT.md')}`);
   await ensemble.dispose();
 }
 
+/** `{prompt, response}` per non-blank line of a JSON Lines file, errors naming the file's own line. */
+async function readQueries(path: string): Promise<{ prompt: string; response: string }[]> {
+  const text = await readFile(await checkInputFile(path, { label: '--data' }), 'utf8');
+  const queries: { prompt: string; response: string }[] = [];
+  const shape = 'Fix: one {"prompt": "...", "response": "..."} object per line';
+  for (const [i, line] of text.split('\n').entries()) {
+    if (!line.trim()) continue;
+    let q: { prompt?: unknown; response?: unknown };
+    try {
+      q = JSON.parse(line);
+    } catch (e) {
+      throw new ResourceError(
+        `${path} line ${i + 1}: not valid JSON (${(e as Error).message}). ${shape}`,
+      );
+    }
+    if (typeof q?.prompt !== 'string' || typeof q.response !== 'string') {
+      throw new ResourceError(
+        `${path} line ${i + 1}: expected string fields prompt and response. ${shape}`,
+      );
+    }
+    queries.push({ prompt: q.prompt, response: q.response });
+  }
+  if (queries.length === 0) throw new ResourceError(`${path} holds no queries. ${shape}`);
+  return queries;
+}
+
 async function score(settings: Settings): Promise<void> {
-  const ensemble = await RewardEnsemble.load(need(settings, 'model'));
   let queries: { prompt: string; response: string }[];
   if (settings.prompt !== null || settings.response !== null) {
     if (settings.prompt === null || settings.response === null) {
@@ -305,20 +407,9 @@ async function score(settings: Settings): Promise<void> {
     }
     queries = [{ prompt: settings.prompt, response: settings.response }];
   } else {
-    const text = await readFile(need(settings, 'data'), 'utf8');
-    queries = text
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l, i) => {
-        const q = JSON.parse(l);
-        if (typeof q.prompt !== 'string' || typeof q.response !== 'string') {
-          throw new UsageError(
-            `line ${i + 1} of ${settings.data}: expected {"prompt": "...", "response": "..."}`,
-          );
-        }
-        return q;
-      });
+    queries = await readQueries(need(settings, 'data'));
   }
+  const ensemble = await RewardEnsemble.load(need(settings, 'model'));
   const scores = await ensemble.score(queries);
   for (const s of scores)
     console.log(JSON.stringify({ mean: s.mean, variance: s.variance, members: s.members }));

@@ -4,6 +4,7 @@
 
 import type * as TF from '@tensorflow/tfjs';
 import {
+  DivergenceError,
   defineConfig,
   deriveSeed,
   is,
@@ -151,8 +152,17 @@ export async function finetuneLmBackbone(
         list,
         cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Number.POSITIVE_INFINITY,
       );
+      const loss = value.dataSync()[0]!;
+      // Stop before a non-finite update reaches the weights: the backbone would be ruined for good.
+      if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm)) {
+        tf.dispose([value, ...list, ...Object.values(grads), ...clipped.grads]);
+        throw new DivergenceError(
+          `finetuneLmBackbone: diverged at step ${step + 1} of ${totalSteps}: the loss is ${loss}, the gradient norm ${clipped.norm}. ` +
+            `Likely cause: learningRate ${cfg.learningRate} is too high (the default is ${BackboneFinetuneConfig.defaults.learningRate}); lower it, or set maxGradNorm.`,
+        );
+      }
       optimizer.step(clipped.grads, lr);
-      losses.push(value.dataSync()[0]!);
+      losses.push(loss);
       tf.dispose([value, ...list, ...Object.values(grads), ...clipped.grads]);
       const window = losses.slice(-cfg.lossWindow);
       const avg = window.reduce((a, b) => a + b, 0) / window.length;

@@ -4,6 +4,7 @@
 
 import {
   type ConfigSchema,
+  DivergenceError,
   defineConfig,
   deriveSeed,
   is,
@@ -330,6 +331,24 @@ export function trainHeads(
   const history: ValidationRecord[] = [];
 
   const column = (j: number) => Float64Array.from({ length: dim }, (_, i) => W[i * K + j]!);
+  /**
+   * A weight of column `j` that is not finite at float32 (the precision heads are held and saved
+   * at), or undefined when there is none.
+   */
+  const nonFinite = (j: number): number | undefined => {
+    for (let i = 0; i < dim; i++) {
+      if (!Number.isFinite(Math.fround(W[i * K + j]!))) return W[i * K + j];
+    }
+    return undefined;
+  };
+  // A diverged member would save NaN heads that score null: stop at the first non-finite loss or
+  // weight, before anything is returned.
+  const diverged = (step: number, j: number, what: string) =>
+    new DivergenceError(
+      `trainHeads: member ${members[j]} diverged at step ${step + 1} of ${totalSteps}: ${what}. ` +
+        `Likely cause: learningRate ${cfg.learningRate} is too high for these features (the default is ${HeadTrainingConfig.defaults.learningRate}); ` +
+        'lower it, or clip each gradient with maxGradNorm.',
+    );
   const setColumn = (j: number, c: Float64Array) => {
     for (let i = 0; i < dim; i++) W[i * K + j] = c[i]!;
   };
@@ -402,6 +421,7 @@ export function trainHeads(
       const batch = st.perm.slice(st.pos, st.pos + cfg.batchSize);
       st.pos = st.pos + cfg.batchSize >= nTrain ? 0 : st.pos + cfg.batchSize;
       const { loss, gradient } = bradleyTerryLoss(columnMargins(all.diff, dim, batch, W, K, j));
+      if (!Number.isFinite(loss)) throw diverged(step, j, `its loss is ${loss}`);
       grad.fill(0);
       batch.forEach((row, b) => {
         const g = gradient[b]!;
@@ -417,6 +437,8 @@ export function trainHeads(
       }
       st.steps++;
       adamwUpdate(W, grad, st.m, st.v, st.steps, lr, cfg, { offset: j, stride: K });
+      const bad = nonFinite(j);
+      if (bad !== undefined) throw diverged(step, j, `a weight reached ${bad}, beyond float32`);
       st.trainLoss += loss;
       st.trainCount++;
       stepLoss += loss;

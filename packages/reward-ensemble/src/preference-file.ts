@@ -51,10 +51,16 @@ export async function readPreferencePairs(
     ['skip', 'throw'],
   );
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
-    await stat(path);
+    info = await stat(path);
   } catch {
     throw new ResourceError(`readPreferencePairs: no file at '${path}'`);
+  }
+  if (!info.isFile()) {
+    throw new ResourceError(
+      `readPreferencePairs: '${path}' is ${info.isDirectory() ? 'a folder' : 'not a regular file'}; pass a .jsonl, .jsonl.gz, .json or .parquet file`,
+    );
   }
   const out: PreferenceFile = { path, pairs: [], rows: [], malformed: [], formats: {} };
   const unit = /\.parquet$/i.test(path) || /\.json(\.gz)?$/i.test(path) ? 'row' : 'line';
@@ -81,7 +87,12 @@ export async function readPreferencePairs(
     for (let i = 0; i < rows.length; i++) if (!take(i + 1, rows[i])) break;
   } else if (/\.json(\.gz)?$/i.test(path)) {
     const buf = await readFile(path);
-    const text = (/\.gz$/i.test(path) ? gunzipSync(buf) : buf).toString('utf8');
+    let text: string;
+    try {
+      text = (/\.gz$/i.test(path) ? gunzipSync(buf) : buf).toString('utf8');
+    } catch (e) {
+      throw gzipError(path, e);
+    }
     let rows: unknown;
     try {
       rows = JSON.parse(text);
@@ -97,9 +108,27 @@ export async function readPreferencePairs(
     }
     for (let i = 0; i < rows.length; i++) if (!take(i + 1, rows[i])) break;
   } else {
-    await readJsonLines(path, take);
+    try {
+      await readJsonLines(path, take);
+    } catch (e) {
+      throw isZlibError(e) ? gzipError(path, e) : e;
+    }
   }
   return out;
+}
+
+function isZlibError(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** A truncated or corrupt `.gz` (zlib's `Z_BUF_ERROR`, `Z_DATA_ERROR`), named with the fix. */
+function gzipError(path: string, cause: unknown): Error {
+  if (!isZlibError(cause)) return cause as Error;
+  return new ResourceError(
+    `readPreferencePairs: ${path} is not a complete gzip file (${(cause as Error).message}); download or compress it again`,
+    { cause },
+  );
 }
 
 async function readJsonLines(

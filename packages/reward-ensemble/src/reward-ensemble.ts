@@ -103,6 +103,21 @@ export class RewardEnsemble implements RewardModel {
       );
     }
     this.heads = roundToFloat32(heads);
+    for (const [name, values] of [
+      ['heads.weight', this.heads.weight],
+      ['heads.bias', this.heads.bias],
+    ] as const) {
+      const at = values.findIndex((v) => !Number.isFinite(v));
+      if (at >= 0) {
+        throw new ValidationError(
+          'RewardEnsemble',
+          `${name}[${at}]`,
+          'finite at float32 (the precision heads are held and saved at)',
+          (name === 'heads.weight' ? heads.weight : heads.bias)[at],
+          'The training that made these heads diverged; train again with a lower learning rate.',
+        );
+      }
+    }
     this.name = `ensemble(k=${heads.k}, backbone=${backbone.name})`;
     this.batchSize = options.batchSize ?? 16;
     this.cache = options.cache;
@@ -151,6 +166,13 @@ export class RewardEnsemble implements RewardModel {
     const { values, k } = await this.memberRewardsOfTexts(texts, { signal: options.signal });
     return texts.map((_, r) => {
       const members = Array.from(values.subarray(r * k, (r + 1) * k));
+      const bad = members.findIndex((m) => !Number.isFinite(m));
+      if (bad >= 0) {
+        throw new ResourceError(
+          `RewardEnsemble.score: member ${bad}'s reward of queries[${r}] is ${members[bad]}; ` +
+            `the backbone '${this.backbone.name}' gave non-finite or huge features for it`,
+        );
+      }
       const { mean, variance } = memberMeanVariance(members);
       return { mean, variance, sample: mean, members };
     });
@@ -231,7 +253,17 @@ export class RewardEnsemble implements RewardModel {
       );
     }
     const { parseSafetensors } = await import('@va/lm');
-    const parsed = parseSafetensors(new Uint8Array(await readFile(join(dir, 'heads.safetensors'))));
+    const headsFile = join(dir, 'heads.safetensors');
+    let parsed: ReturnType<typeof parseSafetensors>;
+    try {
+      parsed = parseSafetensors(new Uint8Array(await readFile(headsFile)));
+    } catch (e) {
+      throw new ResourceError(
+        `RewardEnsemble.load: cannot read ${headsFile} (${(e as Error).message}). ` +
+          'Fix: save the ensemble again (va-ensemble train), or copy the whole folder it was saved in',
+        { cause: e },
+      );
+    }
     const w = parsed.tensors.get('score.weight');
     const { k, dim } = manifest;
     if (w?.shape.length !== 2 || w.shape[0] !== k || w.shape[1] !== dim) {
@@ -246,6 +278,20 @@ export class RewardEnsemble implements RewardModel {
       for (let i = 0; i < dim; i++) weight[i * k + j] = w.data[j * dim + i]!;
     const b = parsed.tensors.get('score.bias');
     const bias = b ? Float64Array.from(b.data) : new Float64Array(k);
+    // Heads of a diverged run would score NaN, which JSON prints as null: refuse them here.
+    for (const [name, values, width] of [
+      ['score.weight', weight, k],
+      ['score.bias', bias, 1],
+    ] as const) {
+      const at = values.findIndex((v) => !Number.isFinite(v));
+      if (at >= 0) {
+        const where = width === 1 ? `[${at}]` : `of member ${at % k}`;
+        throw new ResourceError(
+          `RewardEnsemble.load: ${headsFile} holds a non-finite ${name} ${where} (${values[at]}): the run that saved it diverged. ` +
+            'Fix: train again with a lower learning rate (--lr)',
+        );
+      }
+    }
     let backbone = options.backbone;
     if (!backbone) {
       const spec = manifest.backbone;

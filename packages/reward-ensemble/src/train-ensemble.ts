@@ -18,7 +18,7 @@ import {
 import type { EnsembleHeads } from './ensemble-heads.js';
 import type { FeatureCache } from './feature-cache.js';
 import {
-  type HeadTrainingConfig,
+  HeadTrainingConfig,
   type HeadTrainingResult,
   type PairFeatures,
   trainHeads,
@@ -95,6 +95,11 @@ export async function trainEnsemble(
       'a non-empty array of preference pairs',
       pairs,
     );
+  }
+  const k = options.heads?.k ?? HeadTrainingConfig.defaults.k;
+  if (!(Number.isInteger(k) && k >= 2)) {
+    // Checked before the backbone runs: a RewardEnsemble needs two members for its variance.
+    throw new ValidationError('trainEnsemble', 'options.heads.k', 'an integer >= 2', k);
   }
   const logger = options.logger ?? silentLogger;
   logger.info(

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Rng } from '@va/core';
+import { DivergenceError, Rng } from '@va/core';
 import { describe, expect, it } from 'vitest';
 import type { FeatureMatrix } from '../src/backbone.js';
 import { initEnsembleHeads, selectMembers } from '../src/ensemble-heads.js';
@@ -68,6 +68,22 @@ describe('trainHeads', () => {
         expect(alone.reports[0]).toEqual(joint.reports[member]);
       }
     }
+  });
+
+  it('stops at the first weight beyond float32 or non-finite loss, naming the step and the cause', () => {
+    // AdamW's first step moves each weight by about lr = 1e6; then its decoupled decay multiplies
+    // it by (1 - lr * weightDecay) = -999 per step: |w| ~ 1e6 * 999^(n-1) passes float32's
+    // 3.4e38 when n - 1 > log(3.4e32) / log(999) = 10.85, at step 12.
+    const config = { k: 2, epochs: 20, learningRate: 1e6, seed: 1 };
+    const attempt = () => trainHeads(data, config);
+    expect(attempt).toThrow(DivergenceError);
+    expect(attempt).toThrow(
+      /^trainHeads: member 0 diverged at step 12 of 240: a weight reached -?\d\.\d+e\+38, beyond float32\. Likely cause: learningRate 1000000 is too high for these features \(the default is 0\.003\); lower it, or clip each gradient with maxGradNorm\.$/,
+    );
+    // The member that reaches it first is named (its own column alone diverges the same way).
+    expect(() => trainHeads(data, config, { members: [1] })).toThrow(
+      /member 1 diverged at step \d+ of 240/,
+    );
   });
 
   it('is reproducible for a seed and differs across seeds', () => {

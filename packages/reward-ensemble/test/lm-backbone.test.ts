@@ -70,6 +70,18 @@ describe('LmBackbone (@va/lm)', () => {
     bb.dispose();
   });
 
+  it('stops a diverging first stage before the non-finite update reaches the weights', async () => {
+    const bb = await loadLmBackbone(fixture('tiny-gpt2'));
+    const tensors = tf.memory().numTensors;
+    await expect(
+      finetuneLmBackbone(bb, pairs, { batchSize: 8, epochs: 6, learningRate: 1e30, seed: 1 }),
+    ).rejects.toThrow(
+      /^finetuneLmBackbone: diverged at step \d+ of 18: the loss is (NaN|Infinity), the gradient norm (NaN|Infinity|[\d.e+]+)\. Likely cause: learningRate 1e\+30 is too high \(the default is 0\.00001\); lower it, or set maxGradNorm\.$/,
+    );
+    expect(tf.memory().numTensors).toBe(tensors);
+    bb.dispose();
+  });
+
   it('stops the first stage early at the loss threshold', async () => {
     const bb = await loadLmBackbone(fixture('tiny-gpt2'));
     const r = await finetuneLmBackbone(bb, pairs, {

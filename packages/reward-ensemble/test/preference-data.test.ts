@@ -156,6 +156,19 @@ describe('readPreferencePairs', () => {
     await expect(readPreferencePairs(join(tmp, 'missing.jsonl'))).rejects.toThrow(/no file at/);
   });
 
+  it('names a folder and a truncated gzip file instead of raw zlib and fs errors', async () => {
+    await expect(readPreferencePairs(tmp)).rejects.toThrow(
+      `readPreferencePairs: '${tmp}' is a folder; pass a .jsonl, .jsonl.gz, .json or .parquet file`,
+    );
+    const gz = gzipSync(lines);
+    for (const name of ['cut.jsonl.gz', 'cut.json.gz']) {
+      writeFileSync(join(tmp, name), gz.subarray(0, gz.length - 12));
+      await expect(readPreferencePairs(join(tmp, name))).rejects.toThrow(
+        `readPreferencePairs: ${join(tmp, name)} is not a complete gzip file (unexpected end of file); download or compress it again`,
+      );
+    }
+  });
+
   it('stops at the limit', async () => {
     const f = await readPreferencePairs(join(tmp, 'pairs.jsonl'), { limit: 1 });
     expect(f.pairs).toHaveLength(1);

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSafetensors } from '@va/lm';
+import { parseSafetensors, serializeSafetensors } from '@va/lm';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { initEnsembleHeads } from '../src/ensemble-heads.js';
@@ -65,6 +65,40 @@ describe('RewardEnsemble', () => {
       RewardEnsemble.load(dir, { backbone: new HashedBackbone({ dim: 24, seed: 9 }) }),
     ).rejects.toThrow(/trained on backbone/);
     await expect(RewardEnsemble.load(join(dir, 'nope'))).rejects.toThrow(/cannot read/);
+  });
+
+  it('refuses heads that are not finite at float32, in memory and on disk', async () => {
+    const dir = tempDir('va-ens-');
+    await ensemble.save(dir);
+    const file = join(dir, 'heads.safetensors');
+    const st = parseSafetensors(new Uint8Array(readFileSync(file)));
+    const w = st.tensors.get('score.weight')!;
+    const broken = Float32Array.from(w.data);
+    broken[2 * 24 + 5] = Number.NaN; // member 2, feature 5
+    writeFileSync(
+      file,
+      serializeSafetensors(new Map([['score.weight', { shape: w.shape, data: broken }]])),
+    );
+    await expect(RewardEnsemble.load(dir)).rejects.toThrow(
+      `RewardEnsemble.load: ${file} holds a non-finite score.weight of member 2 (NaN): the run that saved it diverged. Fix: train again with a lower learning rate (--lr)`,
+    );
+    const huge = { ...heads, weight: Float64Array.from(heads.weight) };
+    huge.weight[7] = 1e39; // finite as a double, Infinity at float32
+    expect(() => new RewardEnsemble(backbone, huge)).toThrow(
+      "RewardEnsemble: argument 'heads.weight[7]' must be finite at float32 (the precision heads are held and saved at), got 1e+39",
+    );
+  });
+
+  it('names a missing heads file and how to get it back', async () => {
+    const dir = tempDir('va-ens-');
+    await ensemble.save(dir);
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, 'heads.safetensors'));
+    await expect(RewardEnsemble.load(dir)).rejects.toThrow(
+      new RegExp(
+        `^RewardEnsemble.load: cannot read ${join(dir, 'heads.safetensors')} \\(ENOENT: no such file or directory.*\\)\\. Fix: save the ensemble again \\(va-ensemble train\\), or copy the whole folder it was saved in$`,
+      ),
+    );
   });
 
   it('scores pairs in one pass and validates its inputs', async () => {
