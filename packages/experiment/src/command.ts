@@ -1,0 +1,262 @@
+// The `va` command: every stage a user runs alone (`experiment`, `ppo`, `ensemble`, `judge`,
+// `bandit`) behind one name, configuration from a JSON or YAML file with flags over it, help whose
+// defaults come from the config schemas, and exit codes scripts can rely on (0 done, 1 failure,
+// 2 usage).
+
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import {
+  ConfigError,
+  configFlags,
+  formatDuration,
+  type Logger,
+  parseCommandLine,
+  ResourceError,
+  streamLogger,
+  UsageError,
+} from '@va/core';
+import { ppoCommand } from '@va/ppo';
+import { parse as parseYaml } from 'yaml';
+import { ExperimentConfig } from './config.js';
+import { writeReport } from './report.js';
+import { collectResults } from './results.js';
+import { RunDir } from './run-dir.js';
+import { RunFailedError, type RunStatus, runExperiment, runStatus } from './run-experiment.js';
+
+/** Where `va experiment run` writes when no --dir is given. */
+export const DEFAULT_RUN_DIR = 'out/experiment';
+
+const experimentFlags = configFlags(ExperimentConfig, {
+  exclude: ['ppo', 'vanilla', 'varianceAware', 'ensemble', 'prompted'],
+});
+
+const TOP_HELP = `va: variance-aware alignment (the paper's protocol, PPO, reward ensembles, judges)
+
+Usage: va <command> [options]     (va <command> --help for its options)
+
+Commands:
+  experiment run       the paper's protocol end to end: N vanilla and N variance-aware policies per
+                       reward setting, the reference, Tables 1-4, Figures 5-6 (the main job)
+  experiment status    what a run folder holds: jobs done per setting and method, what is running
+  experiment report    write the report of a run folder (also while it is running)
+  ppo                  train one policy with vanilla or variance-aware PPO (as va-ppo)
+  ensemble ...         reward ensembles: train, score, analyze (as va-ensemble)
+  judge ...            interval judgments of (prompt, response) pairs (as va-judge)
+
+Exit codes: 0 done, 1 failure, 2 usage.
+`;
+
+const EXPERIMENT_HELP = `va experiment: the evaluation protocol of "Towards Reliable, Uncertainty-Aware Alignment" (SPEC 5)
+
+Usage:
+  va experiment run    [--config run.yaml] [--dir ${DEFAULT_RUN_DIR}] [options]
+  va experiment status [--dir ${DEFAULT_RUN_DIR}]
+  va experiment report [--dir ${DEFAULT_RUN_DIR}]
+
+A run lives in --dir: config.json, the ensemble it trained, one folder per policy (PPO log,
+checkpoints, result), the reference runs, logs/ and report/ (REPORT.md, report.html, results.json).
+Run the same command again to resume: finished seeds are never redone. The config file (YAML or
+JSON) holds any key below in camelCase, plus the nested settings "ppo", "vanilla", "varianceAware"
+(PPOConfig keys), "ensemble" and "prompted"; flags override it.
+
+Options:
+  --config <file>                 a YAML or JSON config file
+  --dir <folder>                  the run folder (default: ${DEFAULT_RUN_DIR})
+  --quiet                         no progress line
+  -h, --help                      this help
+${experimentFlags.help()}
+`;
+
+/** Reads a YAML or JSON config file into an object; a missing file or bad syntax names the file. */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new ResourceError(
+      `cannot read config file ${path} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (cause) {
+    throw new UsageError(
+      `config file ${path} is neither YAML nor JSON: ${(cause as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError(
+      `config file ${path} must hold an object of settings, got ${Array.isArray(value) ? 'a list' : typeof value}`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/** One progress line: seeds done per setting and method, running jobs, time left. */
+export function statusLine(s: RunStatus): string {
+  const groups = Object.entries(s.byGroup)
+    .map(([g, n]) => `${g} ${n.done}/${n.total}`)
+    .join(', ');
+  const running = s.running
+    .map(
+      (r) =>
+        `${r.id.replace(/^policies\//, '')}${r.total ? ` step ${r.done ?? 0}/${r.total}` : ''}`,
+    )
+    .join('; ');
+  const eta = s.eta !== undefined ? `, ${formatDuration(s.eta)} left` : '';
+  const failed = s.failed.length ? `, ${s.failed.length} failed` : '';
+  return `${s.done}/${s.total} jobs${eta}${failed} | ${groups}${running ? ` | running: ${running}` : ''}`;
+}
+
+function progressWriter(
+  stream: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean },
+) {
+  let last = 0;
+  let lastText = '';
+  return (s: RunStatus) => {
+    const text = statusLine(s);
+    const now = Date.now();
+    if (
+      text === lastText ||
+      (!('isTTY' in stream && stream.isTTY) && now - last < 5000 && s.done < s.total)
+    )
+      return;
+    last = now;
+    lastText = text;
+    if ('isTTY' in stream && stream.isTTY)
+      stream.write(`\r\x1b[2K${text.slice(0, (stream as NodeJS.WriteStream).columns ?? 200)}`);
+    else stream.write(`${text}\n`);
+  };
+}
+
+async function experimentCommand(
+  argv: readonly string[],
+  logger: Logger,
+  out: { write(s: string): unknown },
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    out.write(EXPERIMENT_HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  if (!['run', 'status', 'report'].includes(sub)) {
+    throw new UsageError(`unknown 'va experiment ${sub}'; expected run, status or report`);
+  }
+  const { values } = parseCommandLine(rest, {
+    options: {
+      config: { type: 'string' },
+      dir: { type: 'string' },
+      quiet: { type: 'boolean' },
+      'in-process': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    configs: sub === 'run' ? [experimentFlags] : [],
+  });
+  if (values.help) {
+    out.write(EXPERIMENT_HELP);
+    return 0;
+  }
+  const file = values.config ? await readConfigFile(values.config as string) : {};
+  const { dir: fileDir, ...fileConfig } = file as { dir?: unknown };
+  const dir = resolve(
+    (values.dir as string | undefined) ?? (typeof fileDir === 'string' ? fileDir : DEFAULT_RUN_DIR),
+  );
+  const run = new RunDir(dir);
+  if (sub === 'status' || sub === 'report') {
+    const config = await run.readConfig();
+    if (sub === 'status') {
+      const s = await runStatus(run, config);
+      out.write(`${run.root}\n${statusLine(s)}\n`);
+      return 0;
+    }
+    const files = await writeReport(run, await collectResults(run, config));
+    out.write(`${files.markdown}\n`);
+    return 0;
+  }
+  let config: ReturnType<typeof ExperimentConfig.resolve>;
+  try {
+    config = experimentFlags.resolve(values, fileConfig as never);
+  } catch (error) {
+    if (error instanceof ConfigError && values.config) {
+      throw new UsageError(`${values.config}: ${error.message}`);
+    }
+    throw error;
+  }
+  const quiet = values.quiet === true;
+  const result = await runExperiment({
+    dir,
+    config,
+    logger,
+    inProcess: values['in-process'] === true,
+    onStatus: quiet ? undefined : progressWriter(process.stderr),
+  });
+  if (!quiet && process.stderr.isTTY) process.stderr.write('\n');
+  const results = await collectResults(run, result.config);
+  const files = await writeReport(run, results);
+  logger.info(`report: ${files.markdown}`);
+  out.write(
+    `${JSON.stringify({ dir: run.root, report: files.markdown, results: files.results, ran: result.ran, skipped: result.skipped, seconds: Math.round(result.seconds) })}\n`,
+  );
+  if (result.failed.length > 0) {
+    throw new RunFailedError(
+      `${result.failed.length} jobs failed (the others are kept; run the same command to retry them):\n` +
+        result.failed.map((f) => `  ${f.id}: ${f.error}`).join('\n') +
+        `\nWorker logs: ${join(run.root, 'logs')}`,
+    );
+  }
+  return 0;
+}
+
+/** Runs another package's command (its `bin`) with `argv`, passing the terminal through. */
+async function delegate(pkg: string, bin: string, argv: readonly string[]): Promise<number> {
+  const require = createRequire(import.meta.url);
+  let manifest: string;
+  try {
+    manifest = require.resolve(`${pkg}/package.json`);
+  } catch {
+    throw new ResourceError(`'${bin}' needs ${pkg}: npm install ${pkg}`);
+  }
+  const { bin: bins } = JSON.parse(await readFile(manifest, 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  const script = join(dirname(manifest), bins[bin]!);
+  return new Promise((resolveCode, reject) => {
+    const child = spawn(process.execPath, [script, ...argv], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolveCode(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Runs `va` with `argv` (without the program name); returns the exit code. */
+export async function vaCommand(
+  argv: readonly string[],
+  io: { logger?: Logger; stdout?: { write(s: string): unknown } } = {},
+): Promise<number> {
+  const out = io.stdout ?? process.stdout;
+  const logger = io.logger ?? streamLogger(process.stderr);
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      out.write(TOP_HELP);
+      return command === undefined ? 2 : 0;
+    case 'experiment':
+      return experimentCommand(rest, logger, out);
+    case 'ppo':
+      return ppoCommand(rest, { logger, stdout: out });
+    case 'ensemble':
+      return delegate('@va/reward-ensemble', 'va-ensemble', rest);
+    case 'judge':
+      return delegate('@va/reward-prompted', 'va-judge', rest);
+    default:
+      throw new UsageError(
+        `unknown command '${command}'; expected experiment, ppo, ensemble or judge (va --help lists them)`,
+      );
+  }
+}

@@ -1,0 +1,103 @@
+// The task of a run: its prompts (training and evaluation) and its true reward r*, which training
+// never sees. The embedded task: continue the neutral opening sentence of a review; r* is the
+// sentiment of the continuation by the AFINN-165 lexicon (the `sentiment` package).
+
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ResourceError, UsageError } from '@va/core';
+import Sentiment from 'sentiment';
+
+/** The embedded task's prompts: 512 training and 128 evaluation openings (scripts/make-prompts.ts). */
+export const REVIEW_OPENINGS = join(import.meta.dirname, '..', 'assets', 'review-openings.jsonl');
+
+/** A task's prompts. */
+export interface TaskPrompts {
+  readonly train: readonly string[];
+  readonly eval: readonly string[];
+}
+
+/**
+ * Prompts from a .jsonl of `{ prompt, split }` (`split`: `train` or `eval`); `null` reads the
+ * embedded review openings.
+ */
+export async function readTaskPrompts(path: string | null): Promise<TaskPrompts> {
+  const file = path ? resolve(path) : REVIEW_OPENINGS;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new ResourceError(
+      `cannot read the prompts file ${file} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); ` +
+        'give a .jsonl of {"prompt": ..., "split": "train" | "eval"}',
+      { cause },
+    );
+  }
+  const train: string[] = [];
+  const evaluation: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let row: { prompt?: unknown; split?: unknown };
+    try {
+      row = JSON.parse(line);
+    } catch {
+      throw new ResourceError(`${file}:${i + 1}: not JSON`);
+    }
+    if (typeof row.prompt !== 'string' || row.prompt.trim() === '') {
+      throw new ResourceError(`${file}:${i + 1}: expected a non-empty "prompt" string`);
+    }
+    if (row.split === 'train') train.push(row.prompt);
+    else if (row.split === 'eval') evaluation.push(row.prompt);
+    else
+      throw new ResourceError(
+        `${file}:${i + 1}: "split" must be "train" or "eval", got ${JSON.stringify(row.split)}`,
+      );
+  });
+  if (train.length === 0 || evaluation.length === 0) {
+    throw new ResourceError(
+      `${file}: needs both "train" and "eval" prompts (found ${train.length} and ${evaluation.length})`,
+    );
+  }
+  return { train, eval: evaluation };
+}
+
+/** A true reward: the number r*(x, y) for a prompt and a response. */
+export interface TrueReward {
+  readonly name: string;
+  score(prompt: string, response: string): number;
+}
+
+/** AFINN-165 lexicon score of the response alone (negations handled by `sentiment`). */
+export function sentimentReward(): TrueReward {
+  const analyzer = new Sentiment();
+  return {
+    name: 'sentiment (AFINN-165 score of the response)',
+    score: (_prompt, response) => analyzer.analyze(response).score,
+  };
+}
+
+/**
+ * The true reward `spec` names: `sentiment`, or `module:<file.js>` whose default export is a
+ * `TrueReward` ({ name, score(prompt, response) }) or a function returning one.
+ */
+export async function loadTrueReward(spec: string): Promise<TrueReward> {
+  if (spec === 'sentiment') return sentimentReward();
+  if (spec.startsWith('module:') && spec.length > 7) {
+    const file = resolve(spec.slice(7));
+    const mod = (await import(pathToFileURL(file).href).catch((cause) => {
+      throw new ResourceError(
+        `trueReward '${spec}': cannot import ${file} (${(cause as Error).message})`,
+      );
+    })) as { default?: unknown };
+    const made =
+      typeof mod.default === 'function' ? await (mod.default as () => unknown)() : mod.default;
+    const reward = made as TrueReward | undefined;
+    if (!reward || typeof reward.score !== 'function') {
+      throw new ResourceError(
+        `trueReward '${spec}': the default export of ${file} must be { name, score(prompt, response) } or a function returning one`,
+      );
+    }
+    return { name: reward.name ?? spec, score: (p, r) => reward.score(p, r) };
+  }
+  throw new UsageError(`unknown trueReward '${spec}'; expected 'sentiment' or 'module:<file.js>'`);
+}

@@ -1,0 +1,28 @@
+// The messages between a run and its worker processes.
+
+/** Parent to worker: run this job of this run. */
+export interface ParentMessage {
+  readonly type: 'job';
+  readonly runDir: string;
+  readonly jobId: string;
+  /** Tests: stop a training job after this many PPO steps (its checkpoint stays). */
+  readonly stopAfter?: number;
+}
+
+/** Worker to parent. */
+export type WorkerMessage =
+  | { readonly type: 'ready'; readonly pid: number; readonly backend: string }
+  | {
+      readonly type: 'progress';
+      readonly jobId: string;
+      readonly done: number;
+      readonly total?: number;
+      readonly detail?: string;
+    }
+  | { readonly type: 'done'; readonly jobId: string }
+  | {
+      readonly type: 'failed';
+      readonly jobId: string;
+      readonly message: string;
+      readonly stack?: string;
+    };

@@ -1,0 +1,37 @@
+// A worker process of a run: takes jobs from its parent over IPC, runs each (runJob), reports
+// progress, and answers `done` or `failed`. One tfjs backend per process: wasm is single-threaded
+// in Node, so a machine's cores are used by running one worker per core.
+
+import { silentLogger } from '@va/core';
+import { runJob } from './jobs.js';
+import { jobsOf, RunDir } from './run-dir.js';
+import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
+
+const send = (message: WorkerMessage) => process.send?.(message);
+
+async function handle(message: ParentMessage): Promise<void> {
+  const run = new RunDir(message.runDir);
+  const config = await run.readConfig();
+  const job = jobsOf(config).find((j) => j.id === message.jobId);
+  if (!job) throw new Error(`no job '${message.jobId}' in the run ${run.root}`);
+  await runJob(run, config, job, {
+    logger: silentLogger,
+    stopAfter: message.stopAfter,
+    onProgress: (p) =>
+      send({ type: 'progress', jobId: job.id, done: p.done, total: p.total, detail: p.detail }),
+  });
+  send({ type: 'done', jobId: job.id });
+}
+
+if (!process.send) {
+  process.stderr.write('worker.js is started by `va experiment run`, not directly\n');
+  process.exit(2);
+}
+const { backend } = await import('@va/lm').then((lm) => lm.selectBackend());
+send({ type: 'ready', pid: process.pid, backend });
+process.on('message', (message: ParentMessage) => {
+  handle(message).catch((error: Error) => {
+    send({ type: 'failed', jobId: message.jobId, message: error.message, stack: error.stack });
+  });
+});
+process.on('disconnect', () => process.exit(0));
