@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type ConfigSpec, defineConfig, is, ValidationError } from '@va/core';
 import { adamwUpdate } from './adamw-update.js';
 import { type OptimizerSettings, optimizerFields } from './optimizer-config.js';
+import type { WasmHeap } from './wasm-kernels.js';
 
 /** AdamW's hyper-parameters (torch's defaults) and where its moments live. */
 export interface AdamWSettings
@@ -131,14 +132,29 @@ export class AdamW {
 
   private hostUpdate(i: number, grad: tf.Tensor, lr: number, scale: number): void {
     const p = this.variables[i]!;
-    const w = (p.dataSync() as Float32Array).slice();
-    adamwUpdate(w, grad.dataSync(), this.hostM[i]!, this.hostV[i]!, this.t, lr, this.settings, {
+    let w: Float32Array;
+    let g: ArrayLike<number>;
+    let next: tf.Tensor | undefined;
+    if (tf.getBackend() === 'wasm') {
+      // Straight between views of the wasm heap: the new weights are written into a fresh tensor
+      // (a new id, so XNNPACK's cached packing of the old weights is dropped with them).
+      const heap = tf.backend() as unknown as WasmHeap;
+      const info = heap.makeOutput([...p.shape], 'float32');
+      w = heap.typedArrayFromHeap(info) as Float32Array; // views after the allocation
+      w.set(heap.typedArrayFromHeap(p));
+      g = heap.typedArrayFromHeap(grad);
+      next = tf.engine().makeTensorFromTensorInfo(info);
+    } else {
+      w = (p.dataSync() as Float32Array).slice();
+      g = grad.dataSync();
+    }
+    adamwUpdate(w, g, this.hostM[i]!, this.hostV[i]!, this.t, lr, this.settings, {
       decay: this.decay[i]!,
       gradScale: scale,
     });
-    const t = tf.tensor(w, p.shape, 'float32');
-    p.assign(t);
-    t.dispose();
+    next ??= tf.tensor(w, p.shape, 'float32');
+    p.assign(next);
+    next.dispose();
   }
 
   /**

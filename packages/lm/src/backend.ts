@@ -1,11 +1,13 @@
 // Picks the TensorFlow.js backend: @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node (optional
-// peers with native bindings), then @tensorflow/tfjs-backend-wasm, then the pure-JS `cpu` backend.
+// peers with native bindings), then @tensorflow/tfjs-backend-wasm (its threaded build in Node, see
+// wasm-threads.ts), then the pure-JS `cpu` backend.
 
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type Logger, ResourceError, silentLogger, ValidationError } from '@va/core';
 import { ensureWasmKernels } from './wasm-kernels.js';
+import { installWasmFactory, requestWasmThreads, wasmThreading } from './wasm-threads.js';
 
 /** The backends `selectBackend` knows, best first. */
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -16,6 +18,8 @@ export interface BackendChoice {
   backend: BackendName;
   /** Why: what was tried before it and why each better one was not taken. */
   reason: string;
+  /** wasm only: the threads its matrix products run on. */
+  threads?: number;
 }
 
 const PACKAGES: Readonly<Record<BackendName, string | undefined>> = {
@@ -74,8 +78,11 @@ export async function probeBackend(
   try {
     if (name === 'wasm') {
       const wasm = (await loader.load(pkg)) as typeof import('@tensorflow/tfjs-backend-wasm');
-      // Node finds the .wasm binaries beside the package's own entry; bundlers may lose that path.
-      if (tf.engine().registry.wasm === undefined) wasm.setWasmPaths(`${dirname(resolved)}/`);
+      if (tf.engine().registry.wasm === undefined) {
+        // Node finds the .wasm binaries beside the package's own entry; bundlers may lose that path.
+        wasm.setWasmPaths(`${dirname(resolved)}/`);
+        installWasmFactory(wasm, dirname(loader.resolve(`${pkg}/package.json`)));
+      }
       ensureWasmKernels();
     } else {
       await loader.load(pkg);
@@ -123,6 +130,9 @@ async function activate(name: BackendName): Promise<boolean> {
   }
 }
 
+/** What a user on wasm or cpu can do to run faster. */
+const FASTER = `faster where it installs: npm i @tensorflow/tfjs-node@${tf.version.tfjs} (native TensorFlow, every core)`;
+
 /** The selection itself; `check` says whether a backend's package is usable. */
 export async function selectWith(
   forced: BackendName | undefined,
@@ -134,13 +144,18 @@ export async function selectWith(
   for (const name of candidates) {
     const found = await check(name);
     if (found.ok && (await activate(name))) {
-      const reason = forced
+      let reason = forced
         ? `forced by the caller (${found.detail})`
         : skipped.length
           ? `best available: ${skipped.join('; ')}`
           : `best available (${found.detail})`;
+      const threading = name === 'wasm' ? wasmThreading() : undefined;
+      if (threading) reason += `; ${threading.detail}`;
+      if (name === 'wasm' || name === 'cpu') reason += `; ${FASTER}`;
       logger.info(`@va/lm backend: ${name} (${reason})`);
-      return { backend: name, reason };
+      return threading
+        ? { backend: name, reason, threads: threading.threads }
+        : { backend: name, reason };
     }
     const detail = found.ok ? `${PACKAGES[name] ?? name} failed to initialise` : found.detail;
     if (forced) {
@@ -162,9 +177,22 @@ export async function selectWith(
  * when another was made active since.
  */
 export function selectBackend(
-  options: { backend?: BackendName; logger?: Logger } = {},
+  options: {
+    backend?: BackendName;
+    logger?: Logger;
+    /**
+     * Threads of the wasm backend's matrix products (default: one per core, at most 8). Takes effect
+     * when wasm is first initialised in the process; asking for another count later throws.
+     */
+    threads?: number;
+  } = {},
 ): Promise<BackendChoice> {
-  const { backend, logger = silentLogger } = options;
+  const { backend, logger = silentLogger, threads } = options;
+  try {
+    requestWasmThreads(threads, 'selectBackend');
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (backend !== undefined && !BACKENDS.includes(backend)) {
     return Promise.reject(
       new ValidationError(

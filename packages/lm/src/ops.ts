@@ -2,6 +2,12 @@
 // fast and that wasm 4.22 has kernels for (no transposed matmuls, no UnsortedSegmentSum).
 
 import * as tf from '@tensorflow/tfjs';
+import {
+  fusedGeluTanh,
+  fusedKernelsActive,
+  fusedLayerNorm,
+  fusedLogSoftmaxPick,
+} from './wasm-fused.js';
 import { ensureWasmKernels } from './wasm-kernels.js';
 
 /** Swaps the last two axes. */
@@ -104,8 +110,9 @@ export function head(h: tf.Tensor2D, table: tf.Tensor2D, tableT?: tf.Tensor2D): 
   return op(h, table) as tf.Tensor2D;
 }
 
-/** LayerNorm over the last axis (biased variance, as torch). */
+/** LayerNorm over the last axis (biased variance, as torch); one fused kernel on wasm. */
 export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
+  if (fusedKernelsActive()) return fusedLayerNorm(x, w, b, eps);
   const centred = tf.sub(x, tf.mean(x, -1, true));
   // x.sub(m).square() rather than tf.moments: wasm's SquaredDifference gradient ignores broadcasting.
   const variance = tf.mean(tf.square(centred), -1, true);
@@ -120,8 +127,12 @@ export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor {
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation (GPT-2's `gelu_new`, torch's `gelu(approximate='tanh')`). */
+/**
+ * GELU, tanh approximation (GPT-2's `gelu_new`, torch's `gelu(approximate='tanh')`); one fused
+ * kernel on wasm.
+ */
 export function geluTanh(x: tf.Tensor): tf.Tensor {
+  if (fusedKernelsActive()) return fusedGeluTanh(x);
   const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), GELU_C);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
@@ -185,6 +196,7 @@ export function attention(
  * gather gradient (UnsortedSegmentSum, which wasm lacks).
  */
 export function pickLogProbs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+  if (fusedKernelsActive()) return fusedLogSoftmaxPick(logits, targets);
   const [n, v] = logits.shape;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];

@@ -3,17 +3,22 @@
 // (`backend.readSync`, a copy) before it copies the part it returns, and its `SplitV` slices once
 // per piece: taking one [1, 128, 128] slice of a [64, 128, 128] tensor costs 2.5 ms, so splitting
 // a tensor into its 64 matrices costs 100 ms. These versions copy straight between views of the
-// wasm heap, so a slice costs what it returns (64 such slices: 2.5 ms in all). Results are the
-// same bit for bit; strings are left to the original kernels.
+// wasm heap, so a slice costs what it returns (64 such slices: 2.5 ms in all). Its `Identity` (what
+// tf.clone and every `save` of a custom gradient run) and its `Cast` to the same dtype copy the
+// tensor; these share the data instead (tensors are immutable, and a reference count frees the
+// memory), as the cpu backend's do. Results are the same bit for bit; strings are left to the
+// original kernels.
 
 import * as tf from '@tensorflow/tfjs';
+import { ensureFusedKernels } from './wasm-fused.js';
 
-type HeapArray = Float32Array | Int32Array | Uint8Array;
+export type HeapArray = Float32Array | Int32Array | Uint8Array;
 
-/** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use (public methods). */
-interface WasmHeap {
+/** The parts of tfjs-backend-wasm's `BackendWasm` that kernels reading its heap use (public methods). */
+export interface WasmHeap {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): HeapArray;
+  incRef(dataId: tf.DataId): void;
 }
 
 let patched = false;
@@ -50,10 +55,13 @@ function copySlice(
 }
 
 /**
- * Registers the replacement `Slice` and `SplitV` kernels for the `wasm` backend, once. Does nothing
- * when that backend's kernels are not registered (its package not loaded).
+ * Registers the replacement `Slice`, `SplitV`, `Identity` and `Cast` kernels for the `wasm` backend,
+ * once, and the fused
+ * kernels of wasm-fused.ts. Does nothing when that backend's kernels are not registered (its package
+ * not loaded).
  */
 export function ensureWasmKernels(): void {
+  ensureFusedKernels();
   if (patched) return;
   const slice = tf.getKernel(tf.Slice, 'wasm');
   const splitV = tf.getKernel(tf.SplitV, 'wasm');
@@ -96,4 +104,33 @@ export function ensureWasmKernels(): void {
   tf.registerKernel({ ...slice, kernelFunc: sliceFunc });
   tf.unregisterKernel(tf.SplitV, 'wasm');
   tf.registerKernel({ ...splitV, kernelFunc: splitVFunc });
+  const share = (x: tf.TensorInfo, heap: WasmHeap): tf.TensorInfo => {
+    heap.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+  const identity = tf.getKernel(tf.Identity, 'wasm');
+  if (identity) {
+    tf.unregisterKernel(tf.Identity, 'wasm');
+    tf.registerKernel({
+      ...identity,
+      kernelFunc: (args) => {
+        const x = args.inputs.x as tf.TensorInfo;
+        if (x.dtype === 'string') return identity.kernelFunc(args);
+        return share(x, args.backend as unknown as WasmHeap);
+      },
+    });
+  }
+  const cast = tf.getKernel(tf.Cast, 'wasm');
+  if (cast) {
+    tf.unregisterKernel(tf.Cast, 'wasm');
+    tf.registerKernel({
+      ...cast,
+      kernelFunc: (args) => {
+        const x = args.inputs.x as tf.TensorInfo;
+        const dtype = (args.attrs as unknown as tf.CastAttrs).dtype;
+        if (x.dtype !== dtype || x.dtype === 'string') return cast.kernelFunc(args);
+        return share(x, args.backend as unknown as WasmHeap);
+      },
+    });
+  }
 }

@@ -31,7 +31,11 @@ describe('selectBackend', () => {
 
   it('runs a matmul on forced wasm', async () => {
     const choice = await selectBackend({ backend: 'wasm' });
-    expect(choice).toEqual({ backend: 'wasm', reason: expect.stringMatching(/forced/) });
+    expect(choice).toEqual({
+      backend: 'wasm',
+      reason: expect.stringMatching(/forced/),
+      threads: expect.any(Number),
+    });
     const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2, 3]]), tf.tensor2d([[4], [5], [6]])));
     expect(tf.getBackend()).toBe('wasm');
     expect(await y.data()).toEqual(new Float32Array([32]));
