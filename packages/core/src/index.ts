@@ -1,3 +1,4 @@
+export { writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
 export { EXIT, exitCodeOf, isSystemError, runCommand } from './command.js';
 export {
   callerDirectory,

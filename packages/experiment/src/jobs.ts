@@ -12,6 +12,7 @@ import {
   type RewardModel,
   Rng,
   silentLogger,
+  writeJsonAtomic,
 } from '@va/core';
 import { type CausalLM, DEFAULT_MODEL_DIR, type GenerationSettings, loadCausalLM } from '@va/lm';
 import { PPOConfig, type PPOStepStats, trainPolicy } from '@va/ppo';
@@ -26,7 +27,7 @@ import {
 } from '@va/reward-ensemble';
 import { OfflineJudge, PromptedRewardModel } from '@va/reward-prompted';
 import { ppoFor, type ResolvedExperimentConfig } from './config.js';
-import { type Job, type RunDir, type Variant, writeJsonAtomic } from './run-dir.js';
+import type { Job, RunDir, Variant } from './run-dir.js';
 import { loadTrueReward, readTaskPrompts, type TrueReward } from './task.js';
 
 /** What a training job records: R(pi) and how it got there. */

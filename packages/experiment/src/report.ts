@@ -3,11 +3,11 @@
 // at.
 
 import { join } from 'node:path';
-import { formatNumber } from '@va/core';
+import { formatNumber, writeJsonAtomic } from '@va/core';
 import { MarkdownReport } from '@va/report';
 import { protocolTablesMarkdown, varianceRatioSweepMarkdown } from '@va/stats';
 import type { ExperimentResults } from './results.js';
-import { type RunDir, writeJsonAtomic } from './run-dir.js';
+import type { RunDir } from './run-dir.js';
 
 /** The files {@link writeReport} wrote. */
 export interface ReportFiles {

@@ -2,9 +2,9 @@
 // (PPO log, checkpoints, result), one result per reference run, and the report. A job's result
 // file is written last and atomically: a job is done exactly when its result exists.
 
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { ConfigError, deriveSeed, ResourceError } from '@va/core';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ConfigError, deriveSeed, ResourceError, writeJsonAtomic } from '@va/core';
 import { ExperimentConfig, type ResolvedExperimentConfig, type Setting } from './config.js';
 
 /** A variant of a setting: the setting itself, or a Table 4 level of the prompted setting. */
@@ -182,18 +182,5 @@ export class RunDir {
       );
     }
     return ExperimentConfig.resolve(JSON.parse(text));
-  }
-}
-
-/** JSON written to a temporary file and renamed into place. */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
   }
 }

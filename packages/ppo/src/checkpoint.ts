@@ -3,10 +3,16 @@
 // into a temporary folder and renamed into place, so that a crash never leaves a half checkpoint.
 // Randomness needs no state: every stream derives from the config's seed and the step number.
 
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { type Logger, ResourceError, type RewardModel, ValidationError } from '@va/core';
+import {
+  type Logger,
+  ResourceError,
+  type RewardModel,
+  replaceDirectory,
+  ValidationError,
+} from '@va/core';
 import { type CausalLM, loadCausalLM, parseSafetensors, serializeSafetensors } from '@va/lm';
 import type { PPOConfig } from './config.js';
 import type { PenaltyFunction, ScoreTransformFunction } from './penalty.js';
@@ -36,24 +42,13 @@ export interface CheckpointState extends TrainerState {
   readonly rng: { readonly seed: number; readonly step: number };
 }
 
-/** Writes `value` to `path` through a temporary file and a rename (never a half-written file). */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
 /**
  * Saves `trainer` into `dir` (replacing a checkpoint already there): everything is written into a
- * sibling temporary folder first, then renamed into place.
+ * sibling temporary folder first, then renamed into place (`replaceDirectory`).
  */
 export async function saveCheckpoint(trainer: PPOTrainer, dir: string): Promise<void> {
-  const target = resolve(dir);
-  const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await mkdir(dirname(target), { recursive: true });
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  try {
+  await mkdir(dirname(resolve(dir)), { recursive: true });
+  await replaceDirectory(dir, async (tmp) => {
     const policy = trainer.policy;
     if (policy.lora) await policy.lora.save(join(tmp, 'adapter'));
     else await policy.save(join(tmp, 'policy'));
@@ -92,17 +87,7 @@ export async function saveCheckpoint(trainer: PPOTrainer, dir: string): Promise<
     };
     // Written last: a folder without it is not a checkpoint.
     await writeFile(join(tmp, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
-    const old = `${target}.old-${process.pid}`;
-    await rm(old, { recursive: true, force: true });
-    await rename(target, old).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-    await rename(tmp, target);
-    await rm(old, { recursive: true, force: true });
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 /** Reads and checks `trainer_state.json` of a checkpoint folder. */

@@ -56,7 +56,6 @@ export {
   trainPolicy,
 } from './train-policy.js';
 export {
-  DivergenceError,
   type PPOLossInput,
   type PPOStepStats,
   PPOTrainer,

@@ -13,14 +13,10 @@ import {
   Rng,
   silentLogger,
   ValidationError,
+  writeFileAtomic,
 } from '@va/core';
 import type { CausalLM, LoraOptions } from '@va/lm';
-import {
-  readCheckpointState,
-  restoreCheckpoint,
-  saveCheckpoint,
-  writeFileAtomic,
-} from './checkpoint.js';
+import { readCheckpointState, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { PPOConfig } from './config.js';
 import type { PenaltyFunction, ScoreTransformFunction } from './penalty.js';
 import { type PPOStepStats, PPOTrainer, type Prompt } from './trainer.js';

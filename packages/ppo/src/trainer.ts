@@ -6,6 +6,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import {
+  DivergenceError,
   deriveSeed,
   type Logger,
   type RewardModel,
@@ -13,7 +14,6 @@ import {
   type RewardScore,
   Rng,
   silentLogger,
-  VaError,
   ValidationError,
 } from '@va/core';
 import { AdamW, CausalLM, clipFactor, generate, globalNorm, learningRateAt } from '@va/lm';
@@ -90,9 +90,6 @@ export interface StepOptions {
   /** Called with the rollout before the update (texts, scores, per-token rewards). */
   readonly onRollout?: (rows: readonly RolloutRow[]) => void;
 }
-
-/** A step that cannot go on: the loss, a gradient or a log-probability stopped being finite. */
-export class DivergenceError extends VaError {}
 
 /** What a checkpoint restores; see `checkpoint.ts`. */
 export interface TrainerState {
