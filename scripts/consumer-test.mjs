@@ -244,9 +244,13 @@ function readTarEntry(tarball, path) {
 }
 
 async function tryPackage(pkg, work, tarballs) {
-  const example = readmeExample(join(pkg.dir, 'README.md'));
+  const readme = join(pkg.dir, 'README.md');
+  const example = existsSync(readme) ? readmeExample(readme) : undefined;
   if (example === undefined) {
-    throw new Error(`${relative(root, pkg.dir)}/README.md has no \`\`\`ts example to run`);
+    const what = existsSync(readme) ? 'has no ```ts example' : 'does not exist';
+    throw new Error(
+      `${relative(root, readme)} ${what}: a published package needs a README whose first example runs`,
+    );
   }
   const project = join(work, basename(pkg.dir));
   mkdirSync(project);
