@@ -20,6 +20,7 @@ export {
   type ConfigSpec,
   defineConfig,
   is,
+  nearestName,
   type Resolved,
 } from './config.js';
 export {

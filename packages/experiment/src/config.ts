@@ -2,7 +2,7 @@
 // task (policy, prompts, true reward), the reward settings (ensemble, prompted), the PPO settings of
 // both methods, N, the evaluation, the workers. Its defaults are the embedded default run.
 
-import { checkOneOf, defineConfig, is, type Resolved } from '@va/core';
+import { checkOneOf, defineConfig, is, nearestName, type Resolved } from '@va/core';
 import { PPO_PRESETS, PPOConfig, type PPOPresetName } from '@va/ppo';
 
 /** The two reward settings of the paper (SPEC 3). */
@@ -144,7 +144,18 @@ const partialOf =
     }
   };
 
-const ppoPartial = partialOf(PPOConfig);
+/** PPO keys are checked one by one here; their combination with the preset by the rule below. */
+const ppoPartial = (v: object): string | undefined => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be an object';
+  const known = Object.keys(PPOConfig.schema);
+  for (const key of Object.keys(v)) {
+    if (!known.includes(key)) {
+      const near = nearestName(key, known);
+      return `unknown PPOConfig key '${key}'${near ? ` (did you mean '${near}'?)` : ''}`;
+    }
+  }
+  return undefined;
+};
 
 export const ExperimentConfig = defineConfig<ExperimentConfig, ExperimentDerived>(
   'ExperimentConfig',

@@ -6,12 +6,21 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatDuration, type Logger, silentLogger, VaError } from '@va/core';
+import {
+  ConfigError,
+  checkInputFile,
+  checkOutputDir,
+  formatDuration,
+  type Logger,
+  silentLogger,
+  VaError,
+} from '@va/core';
 import { ExperimentConfig, type ResolvedExperimentConfig } from './config.js';
 import { runJob } from './jobs.js';
 import { type Job, jobsOf, RunDir } from './run-dir.js';
+import { loadTrueReward, readTaskPrompts } from './task.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
 /** Options of {@link runExperiment}. */
@@ -97,6 +106,30 @@ export async function runStatus(run: RunDir, config: ResolvedExperimentConfig): 
   return { total: jobs.length, done, byGroup, running: [], failed: [] };
 }
 
+/**
+ * Checks, before any work, what the jobs will need: the run folder can be written, the prompts
+ * read (with enough evaluation prompts), the true reward loaded, the files named exist.
+ */
+export async function preflight(run: RunDir, c: ResolvedExperimentConfig): Promise<void> {
+  await checkOutputDir(run.root, { label: 'the run folder' });
+  if (c.prompts) await checkInputFile(c.prompts, { label: 'prompts' });
+  const prompts = await readTaskPrompts(c.prompts);
+  if (prompts.eval.length < c.evalPrompts) {
+    throw new ConfigError(
+      'ExperimentConfig',
+      'evalPrompts',
+      `must be at most ${prompts.eval.length}, the evaluation prompts of ${c.prompts ?? 'the embedded task'} (got ${c.evalPrompts})`,
+    );
+  }
+  await loadTrueReward(c.trueReward);
+  if (c.settings.includes('ensemble') && c.ensemble.data) {
+    await checkInputFile(c.ensemble.data, { label: 'ensemble.data' });
+  }
+  if (c.policy !== 'default' && (isAbsolute(c.policy) || c.policy.startsWith('.'))) {
+    await checkInputFile(join(c.policy, 'config.json'), { label: 'policy' });
+  }
+}
+
 /** The worker script beside this module (TypeScript under tests, JavaScript when built). */
 function workerEntry(): { file: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
@@ -114,6 +147,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   const logger = options.logger ?? silentLogger;
   const run = new RunDir(options.dir);
   const config = ExperimentConfig.resolve(options.config ?? {});
+  await preflight(run, config);
   const state = await run.init(config);
   const jobs = jobsOf(config);
   const done = new Set<string>();
@@ -219,10 +253,10 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
       report();
     }
   } else {
-    const workers = Math.max(
-      1,
-      Math.min(config.workers ?? availableParallelism(), pending.length || 1),
-    );
+    const cores = availableParallelism();
+    const workers = Math.max(1, Math.min(config.workers ?? cores, pending.length || 1));
+    // Each worker's wasm backend gets its share of the cores for its threaded matrix products.
+    const threadsPerWorker = Math.max(1, Math.floor(cores / workers));
     mkdirSync(run.logsDir, { recursive: true });
     await new Promise<void>((resolveAll) => {
       const entry = workerEntry();
@@ -244,6 +278,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
         const child: ChildProcess = fork(entry.file, [], {
           execArgv: entry.execArgv,
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          env: { ...process.env, VA_WORKER_THREADS: String(threadsPerWorker) },
         });
         child.stdout?.pipe(log);
         child.stderr?.pipe(log);

@@ -27,7 +27,9 @@ if (!process.send) {
   process.stderr.write('worker.js is started by `va experiment run`, not directly\n');
   process.exit(2);
 }
-const { backend } = await import('@va/lm').then((lm) => lm.selectBackend());
+// Each worker gets its share of the cores for wasm's threaded matrix products.
+const threads = Number(process.env.VA_WORKER_THREADS) || undefined;
+const { backend } = await import('@va/lm').then((lm) => lm.selectBackend({ threads }));
 send({ type: 'ready', pid: process.pid, backend });
 process.on('message', (message: ParentMessage) => {
   handle(message).catch((error: Error) => {
