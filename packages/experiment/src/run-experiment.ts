@@ -51,6 +51,7 @@ export interface RunStatus {
     pid?: number;
     done?: number;
     total?: number;
+    unit?: string;
     detail?: string;
   }[];
   readonly failed: readonly { id: string; error: string; attempts: number }[];
@@ -159,10 +160,20 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   const pending = jobs.filter((j) => !done.has(j.id));
   const attempts = new Map<string, number>();
   const failed: { id: string; error: string; attempts: number }[] = [];
-  const durations: number[] = [];
+  /** Seconds each finished job took, by kind (a reference run takes seconds, a policy minutes). */
+  const durations = new Map<Job['kind'], number[]>();
+  const kindOf = new Map(jobs.map((j) => [j.id, j.kind]));
   const running = new Map<
     string,
-    { id: string; pid?: number; done?: number; total?: number; detail?: string; start: number }
+    {
+      id: string;
+      pid?: number;
+      done?: number;
+      total?: number;
+      unit?: string;
+      detail?: string;
+      start: number;
+    }
   >();
   const maxAttempts = options.maxAttempts ?? 3;
   const needsOf = (j: Job) => j.needs;
@@ -175,20 +186,48 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
       g.total += 1;
       if (done.has(job.id)) g.done += 1;
     }
-    const left = jobs.length - done.size - failed.length;
-    const meanJob = durations.length
-      ? durations.reduce((a, b) => a + b, 0) / durations.length
-      : undefined;
-    const parallel = Math.max(1, running.size);
     return {
       total: jobs.length,
       done: done.size,
       byGroup,
       running: [...running.values()].map(({ start: _s, ...r }) => r),
       failed: [...failed],
-      eta: meanJob !== undefined ? (left * meanJob) / parallel : undefined,
+      eta: timeLeft(),
     };
   };
+  /**
+   * Seconds left: each job's expected time (the mean of finished jobs of its kind, else a running
+   * job's pace extrapolated over its steps), the running ones less what they have done, spread
+   * over the workers.
+   */
+  const timeLeft = (): number | undefined => {
+    const now = performance.now();
+    const expected = (kind: Job['kind']): number | undefined => {
+      const d = durations.get(kind);
+      if (d?.length) return d.reduce((a, b) => a + b, 0) / d.length;
+      const paced = [...running.values()].filter(
+        (r) => kindOf.get(r.id) === kind && r.done && r.total,
+      );
+      if (!paced.length) return undefined;
+      return (
+        paced.reduce((a, r) => a + ((now - r.start) / 1000) * (r.total! / r.done!), 0) /
+        paced.length
+      );
+    };
+    let total = 0;
+    for (const job of pending) {
+      const e = expected(job.kind);
+      if (e === undefined) return undefined;
+      total += e;
+    }
+    for (const r of running.values()) {
+      const e = expected(kindOf.get(r.id)!);
+      if (e === undefined) return undefined;
+      total += Math.max(0, e - (now - r.start) / 1000);
+    }
+    return total / Math.max(1, workerCount);
+  };
+  let workerCount = 1;
   const report = () => options.onStatus?.(status());
 
   /** The next job whose dependencies are done (a job whose dependency failed is failed too). */
@@ -216,7 +255,11 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     running.delete(job.id);
     if (!error) {
       done.add(job.id);
-      if (r) durations.push((performance.now() - r.start) / 1000);
+      if (r) {
+        const list = durations.get(job.kind) ?? [];
+        list.push((performance.now() - r.start) / 1000);
+        durations.set(job.kind, list);
+      }
       return;
     }
     const n = (attempts.get(job.id) ?? 0) + 1;
@@ -241,6 +284,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
             Object.assign(running.get(job!.id) ?? {}, {
               done: p.done,
               total: p.total,
+              unit: p.unit,
               detail: p.detail,
             });
             report();
@@ -257,6 +301,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     const workers = Math.max(1, Math.min(config.workers ?? cores, pending.length || 1));
     // Each worker's wasm backend gets its share of the cores for its threaded matrix products.
     const threadsPerWorker = Math.max(1, Math.floor(cores / workers));
+    workerCount = workers;
     mkdirSync(run.logsDir, { recursive: true });
     await new Promise<void>((resolveAll) => {
       const entry = workerEntry();
@@ -305,7 +350,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
             dispatch();
           } else if (m.type === 'progress') {
             const r = running.get(m.jobId);
-            if (r) Object.assign(r, { done: m.done, total: m.total, detail: m.detail });
+            if (r)
+              Object.assign(r, { done: m.done, total: m.total, unit: m.unit, detail: m.detail });
             report();
           } else if (m.type === 'done' || m.type === 'failed') {
             const job = current!;

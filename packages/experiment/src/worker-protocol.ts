@@ -17,6 +17,7 @@ export type WorkerMessage =
       readonly jobId: string;
       readonly done: number;
       readonly total?: number;
+      readonly unit?: string;
       readonly detail?: string;
     }
   | { readonly type: 'done'; readonly jobId: string }

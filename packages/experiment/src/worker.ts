@@ -18,7 +18,14 @@ async function handle(message: ParentMessage): Promise<void> {
     logger: silentLogger,
     stopAfter: message.stopAfter,
     onProgress: (p) =>
-      send({ type: 'progress', jobId: job.id, done: p.done, total: p.total, detail: p.detail }),
+      send({
+        type: 'progress',
+        jobId: job.id,
+        done: p.done,
+        total: p.total,
+        unit: p.unit,
+        detail: p.detail,
+      }),
   });
   send({ type: 'done', jobId: job.id });
 }
