@@ -8,7 +8,7 @@ import { type OptimizerSettings, optimizerFields } from './optimizer-config.js';
 import type { WasmHeap } from './wasm-kernels.js';
 
 /** AdamW's hyper-parameters (torch's defaults) and where its moments live. */
-export interface AdamWSettings
+export interface AdamWConfig
   extends Pick<OptimizerSettings, 'learningRate' | 'beta1' | 'beta2' | 'epsilon' | 'weightDecay'> {
   /**
    * Where the moment estimates live: `'backend'` (tensors), `'host'` (Float32Arrays, updated in
@@ -20,7 +20,7 @@ export interface AdamWSettings
 
 const { learningRate, beta1, beta2, epsilon, weightDecay } = optimizerFields;
 
-export const AdamWConfig: ConfigSpec<AdamWSettings> = defineConfig<AdamWSettings>('AdamWConfig', {
+export const AdamWConfig: ConfigSpec<AdamWConfig> = defineConfig<AdamWConfig>('AdamWConfig', {
   learningRate: { ...learningRate, doc: 'step size (a schedule may override it per step)' },
   beta1,
   beta2,
@@ -49,8 +49,8 @@ export interface AdamWState {
 
 /** AdamW over a fixed list of variables; holds the moment estimates (dispose it after training). */
 export class AdamW {
-  readonly settings: Readonly<AdamWSettings>;
-  /** Whether the moments are held in JavaScript (see {@link AdamWSettings.stateOn}). */
+  readonly settings: Readonly<AdamWConfig>;
+  /** Whether the moments are held in JavaScript (see {@link AdamWConfig.stateOn}). */
   readonly onHost: boolean;
   private readonly m: tf.Variable[] = [];
   private readonly v: tf.Variable[] = [];
@@ -65,7 +65,7 @@ export class AdamW {
    */
   constructor(
     readonly variables: readonly tf.Variable[],
-    options: Partial<AdamWSettings> = {},
+    options: Partial<AdamWConfig> = {},
     decay: (variable: tf.Variable, index: number) => boolean = (x) => x.rank >= 2,
   ) {
     this.settings = AdamWConfig.resolve(options);

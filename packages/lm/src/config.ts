@@ -26,7 +26,7 @@ export const SUPPORTED_MODEL_TYPES = [
 export type ModelType = (typeof SUPPORTED_MODEL_TYPES)[number];
 
 /** The `config.json` keys of a GPT-2 model (names as Hugging Face writes them). */
-export interface Gpt2HfConfig {
+export interface Gpt2Config {
   vocab_size: number;
   n_positions: number;
   n_embd: number;
@@ -44,7 +44,7 @@ export interface Gpt2HfConfig {
 }
 
 /** GPT-2's config keys with Hugging Face's defaults (the 124M `gpt2` checkpoint). */
-export const Gpt2Config: ConfigSpec<Gpt2HfConfig> = defineConfig<Gpt2HfConfig>('Gpt2Config', {
+export const Gpt2Config: ConfigSpec<Gpt2Config> = defineConfig<Gpt2Config>('Gpt2Config', {
   vocab_size: { default: 50257, doc: 'tokens in the vocabulary', check: is.positiveInteger },
   n_positions: {
     default: 1024,
@@ -81,7 +81,7 @@ export const Gpt2Config: ConfigSpec<Gpt2HfConfig> = defineConfig<Gpt2HfConfig>('
 });
 
 /** The `config.json` keys of a Llama-family model (Llama, Qwen2, Mistral). */
-export interface LlamaHfConfig {
+export interface LlamaConfig {
   vocab_size: number;
   hidden_size: number;
   intermediate_size: number;
@@ -105,7 +105,7 @@ export interface LlamaHfConfig {
 }
 
 /** Llama-family config keys with Hugging Face's `LlamaConfig` defaults (Llama-2-7B's shape). */
-export const LlamaConfig: ConfigSpec<LlamaHfConfig> = defineConfig<LlamaHfConfig>('LlamaConfig', {
+export const LlamaConfig: ConfigSpec<LlamaConfig> = defineConfig<LlamaConfig>('LlamaConfig', {
   vocab_size: { default: 32000, doc: 'tokens in the vocabulary', check: is.positiveInteger },
   hidden_size: { default: 4096, doc: 'width of the residual stream', check: is.positiveInteger },
   intermediate_size: { default: 11008, doc: 'SwiGLU MLP width', check: is.positiveInteger },
@@ -175,12 +175,12 @@ export interface CommonConfig {
 
 export interface Gpt2ModelConfig extends CommonConfig {
   readonly family: 'gpt2';
-  readonly hf: Readonly<Gpt2HfConfig>;
+  readonly hf: Readonly<Gpt2Config>;
 }
 
 export interface LlamaModelConfig extends CommonConfig {
   readonly family: 'llama';
-  readonly hf: Readonly<LlamaHfConfig>;
+  readonly hf: Readonly<LlamaConfig>;
   /** Biases on q/k/v projections (Qwen2 always, Llama with attention_bias). */
   readonly qkvBias: boolean;
   /** Bias on the output projection (Llama/Mistral with attention_bias; never Qwen2). */

@@ -19,7 +19,7 @@ export const GEMMA_MODEL_TYPES = ['gemma', 'gemma2', 'gemma3_text'] as const;
 export type GemmaModelType = (typeof GEMMA_MODEL_TYPES)[number];
 
 /** The `config.json` keys of a Gemma model (all three types; each reads the keys it knows). */
-export interface GemmaHfConfig {
+export interface GemmaConfig {
   vocab_size: number;
   hidden_size: number;
   intermediate_size: number;
@@ -53,7 +53,7 @@ const LAYER_TYPES = ['sliding_attention', 'full_attention'];
  * Gemma config keys. The defaults are transformers' `GemmaConfig` (Gemma-7B's shape); `gemma2` and
  * `gemma3_text` files fill the keys they omit from {@link GEMMA_TYPE_DEFAULTS} first.
  */
-export const GemmaConfig: ConfigSpec<GemmaHfConfig> = defineConfig<GemmaHfConfig>('GemmaConfig', {
+export const GemmaConfig: ConfigSpec<GemmaConfig> = defineConfig<GemmaConfig>('GemmaConfig', {
   vocab_size: { default: 256000, doc: 'tokens in the vocabulary', check: is.positiveInteger },
   hidden_size: { default: 3072, doc: 'width of the residual stream', check: is.positiveInteger },
   intermediate_size: { default: 24576, doc: 'GeGLU MLP width', check: is.positiveInteger },
@@ -145,7 +145,7 @@ const GEMMA_TOKENS = { bos_token_id: 2, eos_token_id: 1, pad_token_id: 0 };
  * What a config.json omits means, per model type (transformers' defaults for the type, where they
  * differ from {@link GemmaConfig}'s). An explicit null in the file stays null.
  */
-export const GEMMA_TYPE_DEFAULTS: Readonly<Record<GemmaModelType, Partial<GemmaHfConfig>>> =
+export const GEMMA_TYPE_DEFAULTS: Readonly<Record<GemmaModelType, Partial<GemmaConfig>>> =
   Object.freeze({
     gemma: GEMMA_TOKENS,
     gemma2: {
@@ -181,7 +181,7 @@ export const GEMMA_TYPE_DEFAULTS: Readonly<Record<GemmaModelType, Partial<GemmaH
 export interface GemmaModelConfig extends CommonConfig {
   readonly family: 'gemma';
   readonly modelType: GemmaModelType;
-  readonly hf: Readonly<GemmaHfConfig>;
+  readonly hf: Readonly<GemmaConfig>;
   readonly qkvBias: boolean;
   readonly oBias: boolean;
   /** The GeGLU gate: tanh-approximated GELU (`gelu_pytorch_tanh`, `gelu_new`) or exact (`gelu`). */
@@ -203,7 +203,7 @@ export interface GemmaModelConfig extends CommonConfig {
   readonly embedScale: number;
 }
 
-function slidingLayers(type: GemmaModelType, hf: Readonly<GemmaHfConfig>): boolean[] {
+function slidingLayers(type: GemmaModelType, hf: Readonly<GemmaConfig>): boolean[] {
   const n = hf.num_hidden_layers;
   if (type === 'gemma' || hf.sliding_window === null) return new Array<boolean>(n).fill(false);
   if (hf.layer_types !== null) {

@@ -8,7 +8,7 @@ import { padLeft } from './mask.js';
 import { chooseToken } from './sampling.js';
 
 /** How to generate (Hugging Face's `GenerationConfig` names in camelCase). */
-export interface GenerationSettings {
+export interface GenerationConfig {
   /** Most new tokens per row. */
   maxNewTokens: number;
   /** EOS and stop tokens are suppressed until this many new tokens exist. */
@@ -33,7 +33,7 @@ export interface GenerationSettings {
   seed: number;
 }
 
-export type GenerationOptions = Partial<GenerationSettings>;
+export type GenerationOptions = Partial<GenerationConfig>;
 
 const ids = (v: number | number[] | null) =>
   v === null ||
@@ -43,7 +43,7 @@ const ids = (v: number | number[] | null) =>
     : 'must be null, a token id or an array of token ids';
 
 /** Generation settings with Hugging Face's defaults (greedy, 20 new tokens). */
-export const GenerationConfig: ConfigSpec<GenerationSettings> = defineConfig<GenerationSettings>(
+export const GenerationConfig: ConfigSpec<GenerationConfig> = defineConfig<GenerationConfig>(
   'GenerationConfig',
   {
     maxNewTokens: { default: 20, doc: 'most new tokens per row', check: is.positiveInteger },
@@ -95,7 +95,7 @@ export const GenerationConfig: ConfigSpec<GenerationSettings> = defineConfig<Gen
  * The paper's generation settings (SPEC §4, Table 18): at most 32 new tokens, at least 8, top-k 50,
  * top-p 0.90, temperature 1.5, sampling on.
  */
-export const PAPER_GENERATION: Readonly<GenerationSettings> = GenerationConfig.resolve({
+export const PAPER_GENERATION: Readonly<GenerationConfig> = GenerationConfig.resolve({
   maxNewTokens: 32,
   minNewTokens: 8,
   topK: 50,
@@ -123,7 +123,7 @@ export interface GenerationResult {
   processedLogprobs: number[][];
   finishReasons: FinishReason[];
   /** The resolved settings. */
-  settings: Readonly<GenerationSettings>;
+  settings: Readonly<GenerationConfig>;
 }
 
 function promptRows(

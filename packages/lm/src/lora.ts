@@ -12,7 +12,7 @@ import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import { transpose2d } from './weights.js';
 
 /** Settings of a LoRA adapter (PEFT's `LoraConfig` names in camelCase). */
-export interface LoraSettings {
+export interface LoraConfig {
   /** Rank of the update. */
   r: number;
   /** The update is scaled by alpha / r (alpha / sqrt(r) with `useRslora`). */
@@ -28,10 +28,10 @@ export interface LoraSettings {
   seed: number;
 }
 
-export type LoraOptions = Partial<LoraSettings>;
+export type LoraOptions = Partial<LoraConfig>;
 
 /** LoRA settings with PEFT's defaults (r 8, alpha 8, no dropout). */
-export const LoraConfig: ConfigSpec<LoraSettings> = defineConfig<LoraSettings>('LoraConfig', {
+export const LoraConfig: ConfigSpec<LoraConfig> = defineConfig<LoraConfig>('LoraConfig', {
   r: { default: 8, doc: 'rank of the update', check: is.positiveInteger },
   alpha: { default: 8, doc: 'the update is scaled by alpha / r', check: is.positive },
   dropout: {
@@ -82,7 +82,7 @@ function matches(path: string, target: string): boolean {
 
 /** A LoRA adapter attached to a model; create with `model.addLora(...)`. */
 export class LoraAdapter {
-  readonly settings: Readonly<LoraSettings> & { targetModules: string[] };
+  readonly settings: Readonly<LoraConfig> & { targetModules: string[] };
   /** alpha / r (or alpha / sqrt(r)). */
   readonly scale: number;
   private readonly pairs = new Map<string, LoraPair>();
@@ -90,7 +90,7 @@ export class LoraAdapter {
 
   constructor(
     private readonly host: LoraHost,
-    settings: Readonly<LoraSettings>,
+    settings: Readonly<LoraConfig>,
     init?: ReadonlyMap<string, { a: Float32Array; b: Float32Array }>,
   ) {
     const family = host.config.family;
@@ -246,7 +246,7 @@ export async function readLoraFolder(
   host: LoraHost,
   dir: string,
 ): Promise<{
-  settings: Readonly<LoraSettings>;
+  settings: Readonly<LoraConfig>;
   init: Map<string, { a: Float32Array; b: Float32Array }>;
 }> {
   const where = 'CausalLM.loadLora';

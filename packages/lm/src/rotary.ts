@@ -1,14 +1,14 @@
 // Rotary position tables as Hugging Face computes them (`LlamaRotaryEmbedding` and
 // `ROPE_INIT_FUNCTIONS`: default, linear, llama3), in float32, for per-row position ids.
 
-import type { LlamaHfConfig } from './config.js';
+import type { LlamaConfig } from './config.js';
 
 const f = Math.fround;
 
 /** What the rotary tables read of a config (Llama family, Gemma). */
 export interface RotaryConfig {
   readonly headDim: number;
-  readonly hf: Readonly<Pick<LlamaHfConfig, 'rope_theta' | 'rope_scaling'>>;
+  readonly hf: Readonly<Pick<LlamaConfig, 'rope_theta' | 'rope_scaling'>>;
 }
 
 /** inv_freq[j] = 1 / theta^(2j / d), j < d / 2, then the config's rope scaling. */

@@ -5,14 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { Tokenizer as HfJsTokenizer } from '@huggingface/tokenizers';
-import { ResourceError, ValidationError } from '@va/core';
+import { type ChatMessage, ResourceError, ValidationError } from '@va/core';
 import { tokenizerJsonFromVocabMerges } from './tokenizer-files.js';
-
-/** A chat message, as chat templates expect it. */
-export interface ChatMessage {
-  role: string;
-  content: string;
-}
 
 /** What the models and trainers need of a tokenizer. */
 export interface Tokenizer {
@@ -263,7 +257,7 @@ export class HfTokenizer implements Tokenizer {
    * (`bos_token`, `eos_token`, ...) and anything in `options.context` (e.g. `tools`).
    */
   applyChatTemplate(
-    messages: ChatMessage[],
+    messages: readonly ChatMessage[],
     options: { addGenerationPrompt?: boolean; context?: Record<string, unknown> } = {},
   ): string {
     const where = 'applyChatTemplate';

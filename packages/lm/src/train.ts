@@ -20,7 +20,7 @@ import { learningRateAt } from './learning-rate.js';
 import { type OptimizerSettings, optimizerFields } from './optimizer-config.js';
 
 /** Settings of {@link trainCausalLM}: the shared optimizer keys and these. */
-export interface TrainSettings extends OptimizerSettings {
+export interface TrainConfig extends OptimizerSettings {
   /** Optimizer steps. */
   steps: number;
   /** Windows per step. */
@@ -36,7 +36,7 @@ export interface TrainSettings extends OptimizerSettings {
 }
 
 /** Training settings with nanoGPT's small-model defaults. */
-export const TrainConfig: ConfigSpec<TrainSettings> = defineConfig<TrainSettings>('TrainConfig', {
+export const TrainConfig: ConfigSpec<TrainConfig> = defineConfig<TrainConfig>('TrainConfig', {
   steps: { default: 1000, doc: 'optimizer steps', check: is.positiveInteger },
   batchSize: { default: 16, doc: 'windows per step', check: is.positiveInteger },
   contextLength: { default: 64, doc: 'tokens per window', check: is.positiveInteger },
@@ -147,7 +147,7 @@ export interface TrainResult {
   /** Tokens predicted during training. */
   tokens: number;
   seconds: number;
-  settings: Readonly<TrainSettings>;
+  settings: Readonly<TrainConfig>;
 }
 
 /** Mean loss over fixed windows of `stream` (the same windows at every evaluation). */
@@ -177,7 +177,7 @@ export function evaluateLoss(
 export function trainCausalLM(
   model: CausalLM,
   data: { train: ArrayLike<number>; validation?: ArrayLike<number> },
-  options: Partial<TrainSettings> & { logger?: Logger; onProgress?: ProgressCallback } = {},
+  options: Partial<TrainConfig> & { logger?: Logger; onProgress?: ProgressCallback } = {},
 ): TrainResult {
   const { logger = silentLogger, onProgress, ...rest } = options;
   const s = TrainConfig.resolve(rest);

@@ -119,9 +119,47 @@ describe('LoRA errors and defaults', () => {
       'model.layers.1.self_attn.q_proj',
       'model.layers.1.self_attn.v_proj',
     ]);
-    expect(() => qwen.mergeLora()).not.toThrow();
+    // A fresh adapter (B = 0) merges to the very same weights.
+    const before = qwen.readParams();
+    qwen.mergeLora();
+    for (const [k, p] of qwen.readParams())
+      expect(maxAbsDiff(p.data, before.get(k)!.data), k).toBe(0);
     expect(() => qwen.mergeLora()).toThrow(/CausalLM.mergeLora/);
     qwen.dispose();
+  });
+
+  it('merges W + (alpha / r) A B into exactly the targeted weights (a plain loop as reference)', () => {
+    const model = createCausalLM(TINY_QWEN2, { seed: 5 });
+    // down_proj is [in 24, out 16]: a transposed or misplaced update cannot pass.
+    const lora = model.addLora({ r: 2, alpha: 6, targetModules: ['down_proj'] });
+    expect(lora.scale).toBe(3);
+    const [din, dout, r] = [24, 16, 2];
+    const a = Float32Array.from({ length: din * r }, (_, i) => ((i % 7) - 3) / 8); // [in, r]
+    const b = Float32Array.from({ length: r * dout }, (_, i) => ((i % 5) - 2) / 4); // [r, out]
+    const [va, vb] = lora.variables() as [tf.Variable, tf.Variable];
+    va.assign(tf.tensor2d(a, [din, r]));
+    vb.assign(tf.tensor2d(b, [r, dout]));
+    const before = model.readParams();
+    model.mergeLora();
+    const after = model.readParams();
+    const name = 'model.layers.0.mlp.down_proj.weight';
+    const w0 = before.get(name)!.data;
+    const w1 = after.get(name)!.data;
+    let worst = 0;
+    for (let i = 0; i < din; i++) {
+      for (let k = 0; k < dout; k++) {
+        let ab = 0;
+        for (let j = 0; j < r; j++) ab += a[i * r + j]! * b[j * dout + k]!;
+        worst = Math.max(worst, Math.abs(w1[i * dout + k]! - (w0[i * dout + k]! + 3 * ab)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+    expect(maxAbsDiff(w1, w0)).toBeGreaterThan(0.5);
+    // Every other weight, layer 1's down_proj included (its B is still 0), is untouched.
+    for (const [k, p] of after) {
+      if (k !== name) expect(maxAbsDiff(p.data, before.get(k)!.data), k).toBe(0);
+    }
+    model.dispose();
   });
 
   it('leaks nothing across adapter training steps', () => {

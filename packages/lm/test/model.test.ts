@@ -3,7 +3,7 @@
 // Gemma's sliding window (a token beyond every layer's reach changes nothing).
 
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CausalLM, createCausalLM, KVCache } from '../src/causal-lm.js';
 import { maxAbsDiff, TINY_GEMMA2, TINY_GPT2, TINY_QWEN2, useBackend } from './helpers.js';
 
@@ -14,13 +14,25 @@ const FAMILIES = [
   ['gemma2', { ...TINY_GEMMA2, initializer_range: 0.3 }],
 ] as const;
 
+// Every test disposes what it makes, and each model its weights: nothing is left behind.
+let before = 0;
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => expect(tf.memory().numTensors).toBe(before));
+
 describe.each(FAMILIES)('%s', (_, config) => {
   let model: CausalLM;
+  let start = 0;
   beforeAll(async () => {
     await useBackend('wasm');
+    start = tf.memory().numTensors;
     model = createCausalLM(config, { seed: 11 });
   });
-  afterAll(() => model.dispose());
+  afterAll(() => {
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
 
   const ids = [
     [3, 14, 15, 9, 26, 5, 35, 8, 9, 7],
@@ -48,13 +60,13 @@ describe.each(FAMILIES)('%s', (_, config) => {
   });
 
   it('is causal: changing a later token leaves earlier logits unchanged', () => {
-    const a = model.forward([ids[0]!]).logits;
+    const a = model.forward([ids[0]!]);
     const changed = [...ids[0]!];
     changed[6] = (changed[6]! + 1) % 50;
-    const b = model.forward([changed]).logits;
+    const b = model.forward([changed]);
     const v = model.config.vocabSize;
-    const av = a.dataSync();
-    const bv = b.dataSync();
+    const av = a.logits.dataSync();
+    const bv = b.logits.dataSync();
     expect(maxAbsDiff(av.slice(0, 6 * v), bv.slice(0, 6 * v))).toBe(0);
     expect(maxAbsDiff(av.slice(6 * v), bv.slice(6 * v))).toBeGreaterThan(1e-3);
     tf.dispose([a, b]);
@@ -62,7 +74,9 @@ describe.each(FAMILIES)('%s', (_, config) => {
 
   it('a left-padded row with its mask gives the logits of the unpadded row', () => {
     const short = ids[1]!.slice(0, 6);
-    const alone = model.forward([short]).logits.arraySync()[0]!;
+    const unpadded = model.forward([short]);
+    const alone = unpadded.logits.arraySync()[0]!;
+    tf.dispose(unpadded);
     const padded = model.forward([ids[0]!, [0, 0, 0, 0, ...short]], {
       attentionMask: [ids[0]!.map(() => 1), [0, 0, 0, 0, 1, 1, 1, 1, 1, 1]],
     });
@@ -73,7 +87,9 @@ describe.each(FAMILIES)('%s', (_, config) => {
 
   it('left padding also works through the cache (generation layout)', () => {
     const short = ids[1]!.slice(0, 6);
-    const alone = model.forward([short]).logits.arraySync()[0]!;
+    const unpadded = model.forward([short]);
+    const alone = unpadded.logits.arraySync()[0]!;
+    tf.dispose(unpadded);
     const cache = new KVCache();
     const mask = [ids[0]!.slice(0, 7).map(() => 1), [0, 0, 0, 1, 1, 1, 1]];
     const first = model.forward([ids[0]!.slice(0, 7), [0, 0, 0, ...short.slice(0, 4)]], {
@@ -135,11 +151,12 @@ describe.each(FAMILIES)('%s', (_, config) => {
     const table = model.param(
       model.config.family === 'gpt2' ? 'wte.weight' : 'model.embed_tokens.weight',
     );
-    const product = tf.matMul(hiddenStates.reshape([20, -1]), table, false, true);
     // Gemma 2 caps the product: cap * tanh(logit / cap).
     const cap = model.config.family === 'gemma' ? model.config.finalSoftcap : undefined;
-    const again = cap ? product.div(cap).tanh().mul(cap) : product.clone();
-    product.dispose();
+    const again = tf.tidy(() => {
+      const product = tf.matMul(hiddenStates.reshape([20, -1]), table, false, true);
+      return cap ? product.div(cap).tanh().mul(cap) : product;
+    });
     expect(maxAbsDiff(again.dataSync(), logits.dataSync())).toBeLessThan(1e-4);
     const alone = model.hiddenStates(ids);
     expect(maxAbsDiff(alone.dataSync(), hiddenStates.dataSync())).toBe(0);
@@ -194,7 +211,8 @@ describe('Gemma 2 sliding window', () => {
     const model = createCausalLM(config, { seed: 3 });
     const a = [3, 14, 15, 9, 26, 5, 35, 8];
     const b = [40, ...a.slice(1)];
-    const [la, lb] = [a, b].map((row) => model.forward([row]).logits);
+    const [fa, fb] = [a, b].map((row) => model.forward([row]));
+    const [la, lb] = [fa!.logits, fb!.logits];
     const v = model.config.vocabSize;
     const diffAt = (t: number) =>
       maxAbsDiff(
@@ -204,12 +222,12 @@ describe('Gemma 2 sliding window', () => {
     // Two layers of reach 2 each: position 4 still sees token 0, position 5 no longer does.
     expect(diffAt(4)).toBeGreaterThan(1e-3);
     for (const t of [5, 6, 7]) expect(diffAt(t)).toBe(0);
-    tf.dispose([la!, lb!]);
+    tf.dispose([fa!, fb!]);
     // With the default layout (layer 1 global) the change reaches every position.
     const mixed = createCausalLM({ ...config, layer_types: null }, { seed: 3 });
-    const [ma, mb] = [a, b].map((row) => mixed.forward([row]).logits);
+    const [ma, mb] = [a, b].map((row) => mixed.forward([row]));
     const last = (x: tf.Tensor) => x.dataSync().slice(7 * v);
-    expect(maxAbsDiff(last(ma!), last(mb!))).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(last(ma!.logits), last(mb!.logits))).toBeGreaterThan(1e-3);
     tf.dispose([ma!, mb!]);
     model.dispose();
     mixed.dispose();

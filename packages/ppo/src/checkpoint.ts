@@ -13,7 +13,8 @@ import {
   replaceDirectory,
   ValidationError,
 } from '@va/core';
-import { type CausalLM, loadCausalLM, parseSafetensors, serializeSafetensors } from '@va/lm';
+import { type CausalLM, loadCausalLM } from '@va/lm';
+import { parseSafetensors, serializeSafetensors } from '@va/lm/safetensors';
 import type { PPOConfig } from './config.js';
 import type { PenaltyFunction, ScoreTransformFunction } from './penalty.js';
 import { PPOTrainer, type TrainerState } from './trainer.js';

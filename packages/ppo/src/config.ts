@@ -6,12 +6,10 @@ import { checkOneOf, defineConfig, is, type Resolved } from '@va/core';
 import {
   GenerationConfig,
   type GenerationOptions,
-  type GenerationSettings,
   type LoraOptions,
-  type OptimizerSettings,
-  optimizerFields,
   PAPER_GENERATION,
 } from '@va/lm';
+import { type OptimizerSettings, optimizerFields } from '@va/lm/optim';
 import {
   METHODS,
   type Method,
@@ -111,7 +109,7 @@ export interface PPOConfig
 
 /** What resolving adds: the generation settings filled, and the optimizer's batch. */
 export interface PPODerived {
-  generation: Readonly<GenerationSettings>;
+  generation: Readonly<GenerationConfig>;
   /** Sequences per optimizer step: `miniBatchSize * gradientAccumulationSteps`. */
   backwardBatchSize: number;
 }

@@ -16,7 +16,8 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { AdamW, CausalLM, clipFactor, generate, globalNorm, learningRateAt } from '@va/lm';
+import { AdamW, CausalLM, clipFactor, generate, globalNorm } from '@va/lm';
+import { learningRateAt } from '@va/lm/optim';
 import { gae, meanAndVariance, RunningMoments, whiten } from './advantages.js';
 import { PPOConfig, type ResolvedPPOConfig } from './config.js';
 import { AdaptiveKLController, FixedKLController, type KLController } from './kl-controller.js';

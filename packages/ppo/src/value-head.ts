@@ -4,7 +4,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed, ResourceError, Rng, ValidationError } from '@va/core';
-import { parseSafetensors, serializeSafetensors } from '@va/lm';
+import { parseSafetensors, serializeSafetensors } from '@va/lm/safetensors';
 
 /** Tensor names in TRL's checkpoints. */
 export const VALUE_HEAD_WEIGHT = 'v_head.summary.weight';

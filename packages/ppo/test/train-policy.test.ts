@@ -3,7 +3,8 @@
 
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCausalLM, readSafetensorsFolder } from '@va/lm';
+import { loadCausalLM } from '@va/lm';
+import { readSafetensorsFolder } from '@va/lm/safetensors';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { readCheckpointState, restoreCheckpoint, saveCheckpoint } from '../src/checkpoint.js';

@@ -204,7 +204,7 @@ export class RewardEnsemble implements RewardModel {
     const tensors = new Map([['score.weight', { shape: [k, dim], data: scoreWeight }]]);
     if (bias.some((b) => b !== 0))
       tensors.set('score.bias', { shape: [k], data: Float32Array.from(bias) });
-    const { serializeSafetensors } = await import('@va/lm');
+    const { serializeSafetensors } = await import('@va/lm/safetensors');
     await writeFile(
       join(dir, 'heads.safetensors'),
       serializeSafetensors(tensors, { metadata: { format: 'pt' } }),
@@ -252,7 +252,7 @@ export class RewardEnsemble implements RewardModel {
         `RewardEnsemble.load: ${join(dir, 'ensemble.json')} has format '${manifest.format}', expected '${ENSEMBLE_FORMAT}'`,
       );
     }
-    const { parseSafetensors } = await import('@va/lm');
+    const { parseSafetensors } = await import('@va/lm/safetensors');
     const headsFile = join(dir, 'heads.safetensors');
     let parsed: ReturnType<typeof parseSafetensors>;
     try {

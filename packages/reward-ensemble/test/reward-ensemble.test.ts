@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSafetensors, serializeSafetensors } from '@va/lm';
+import { parseSafetensors, serializeSafetensors } from '@va/lm/safetensors';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { initEnsembleHeads } from '../src/ensemble-heads.js';
