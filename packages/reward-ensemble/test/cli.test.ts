@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Rng } from '@va/core';
-import { parseSafetensors, serializeSafetensors } from '@va/lm';
+import { parseSafetensors, serializeSafetensors } from '@va/lm/safetensors';
 import { tempDir } from '@va/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HeadTrainingConfig } from '../src/head-trainer.js';
