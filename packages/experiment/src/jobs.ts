@@ -14,7 +14,7 @@ import {
   silentLogger,
   writeJsonAtomic,
 } from '@va/core';
-import { type CausalLM, DEFAULT_MODEL_DIR, type GenerationSettings, loadCausalLM } from '@va/lm';
+import { type CausalLM, DEFAULT_MODEL_DIR, type GenerationConfig, loadCausalLM } from '@va/lm';
 import { PPOConfig, type PPOStepStats, trainPolicy } from '@va/ppo';
 import {
   createBackbone,
@@ -153,7 +153,7 @@ interface Evaluation {
 async function evaluate(
   model: CausalLM,
   c: ResolvedExperimentConfig,
-  generation: Readonly<GenerationSettings>,
+  generation: Readonly<GenerationConfig>,
   seed: number,
   score: (p: readonly string[], r: readonly string[]) => Promise<number[]>,
   reward: RewardModel,
