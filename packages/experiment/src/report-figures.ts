@@ -2,6 +2,7 @@
 // reads the same from N = 2 to N = 80 (with a histogram from @va/report beside it once N is large
 // enough to bin), and the training curves per method (mean over seeds, min-max band).
 
+import { formatNumber } from '@va/core';
 import { type ChartSpec, chartConfig, histogram, lineChart, PALETTE } from '@va/report';
 import type { Curve } from './results.js';
 
@@ -48,7 +49,13 @@ export function stripChart(options: {
     const order = g.values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
     order.forEach(({ v }, rank) => {
       if (Number.isFinite(v)) {
-        rows.push({ kind: 'point', group: g.name, x: v, y: k + spread(rank, g.values.length) });
+        rows.push({
+          kind: 'point',
+          group: g.name,
+          x: v,
+          y: k + spread(rank, g.values.length),
+          text: `${g.name}: ${formatNumber(v)}`,
+        });
       }
     });
     const m = mean(g.values);
@@ -117,7 +124,8 @@ export function stripChart(options: {
       {
         transform: only('point'),
         mark: { type: 'circle', size: 70, opacity: 0.75, stroke: 'white', strokeWidth: 0.5 },
-        encoding: { x, y, color },
+        // Screen readers (the SVG's aria-label) hear the group and the value, not the spread.
+        encoding: { x, y, color, description: { field: 'text' } },
       },
       {
         transform: only('mean'),
