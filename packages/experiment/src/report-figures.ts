@@ -76,7 +76,7 @@ export function stripChart(options: {
   const y = {
     field: 'y',
     type: 'quantitative',
-    scale: { domain: [groups.length - 0.5, -0.5], nice: false, zero: false },
+    scale: { domain: [groups.length - 0.5, -0.85], nice: false, zero: false },
     axis: {
       values: names.map((_, k) => k),
       labelExpr: `${labels}[datum.value]`,
@@ -101,7 +101,7 @@ export function stripChart(options: {
     config: chartConfig(),
     data: { values: rows },
     width: options.width ?? 560,
-    height: Math.max(90, 46 * groups.length),
+    height: Math.max(100, 46 * groups.length + 16),
     layer: [
       {
         transform: only('marker'),

@@ -24,7 +24,7 @@ const H1_VARIANCE: Record<Alternative, string> = {
 function varianceSentence(t: ProtocolTables): string {
   const f = t.table1.test;
   const head = `Var vanilla / Var VA = ${n3(f.statistic)} (F test, ${H1_VARIANCE[f.alternative]}, p = ${p(f.pValue)})`;
-  if (!Number.isFinite(f.statistic) || Number.isNaN(f.pValue)) {
+  if (Number.isNaN(f.statistic) || Number.isNaN(f.pValue)) {
     return `${head}: the ratio is not a number the test can use${f.note ? ` (${f.note})` : ''}.`;
   }
   const direction =
@@ -43,7 +43,7 @@ function varianceSentence(t: ProtocolTables): string {
       ? `H0 (equal variances) is rejected at alpha = ${f.alpha}`
       : `H0 (equal variances) is not rejected at alpha = ${f.alpha}`;
   }
-  return `${head}: ${direction}; ${verdict}.`;
+  return `${head}: ${direction}; ${verdict}${f.note ? ` (${f.note})` : ''}.`;
 }
 
 function meanSentence(t: ProtocolTables): string {

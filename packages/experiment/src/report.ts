@@ -8,6 +8,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatNumber, writeFileAtomic, writeJsonAtomic } from '@va/core';
 import { PPO_PRESETS, PPOConfig, type PPOPresetName } from '@va/ppo';
+import { escapeMarkdown } from '@va/report';
 import { protocolTablesMarkdown, varianceRatioSweepMarkdown } from '@va/stats';
 import { ppoFor, type ResolvedExperimentConfig } from './config.js';
 import { type Cell, ReportDocument, type SampleRow } from './report-document.js';
@@ -252,6 +253,13 @@ function settingSection(doc: ReportDocument, v: VariantResults, c: ResolvedExper
     doc.paragraph(`**Reading.** ${settingReading(v.tables, v.kl)}`);
     doc.heading('Tables 1-3', 3);
     doc.markdown(protocolTablesMarkdown(v.tables));
+  } else if (v.tablesError) {
+    doc.paragraph(
+      `**Tables 1-3 cannot be computed from these returns:** ${escapeMarkdown(v.tablesError)}`,
+      {
+        callout: true,
+      },
+    );
   } else {
     doc.paragraph(
       `**Tables 1-3 are not available yet:** they need at least two policies per method and one reference run; so far ${n.vanilla.length} vanilla, ${n.varianceAware.length} variance-aware and ${n.reference.length} reference runs are done.`,
@@ -284,6 +292,15 @@ function table4Section(doc: ReportDocument, results: ExperimentResults): void {
   const levels = results.variants.filter((v) => v.name.startsWith('table4-'));
   if (!results.config.table4) return;
   doc.heading('Table 4: shrinking spread of the variances');
+  if (results.table4Error) {
+    doc.paragraph(
+      `**Table 4 cannot be computed from these returns:** ${escapeMarkdown(results.table4Error)}`,
+      {
+        callout: true,
+      },
+    );
+    return;
+  }
   if (!results.table4) {
     doc.paragraph(
       `**Table 4 is not available yet:** each level needs at least two policies per method; so far ${levels.map((l) => `${l.name}: ${l.returns.vanilla.length} + ${l.returns.varianceAware.length}`).join(', ')}.`,

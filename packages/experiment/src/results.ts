@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ValidationError } from '@va/core';
 import {
   type ProtocolTables,
   protocolTables,
@@ -63,6 +64,8 @@ export interface VariantResults {
   readonly reference: ReferenceResult[];
   /** Tables 1-3 (absent for Table 4 levels, which have no reference runs). */
   readonly tables?: ProtocolTables;
+  /** Why Tables 1-3 could not be computed from samples of the needed size (e.g. both constant). */
+  readonly tablesError?: string;
   readonly kl: KlComparison;
   readonly curves: Record<Method, Record<keyof typeof CURVE_METRICS, Curve>>;
   /** Interval widths of the offline judge (Table 4 levels). */
@@ -80,6 +83,21 @@ export interface ExperimentResults {
   readonly ensemble?: EnsembleResult;
   readonly variants: VariantResults[];
   readonly table4?: (VarianceRatioSweepRow & { minWidth: number; maxWidth: number })[];
+  /** Why Table 4 could not be computed once every level had its policies. */
+  readonly table4Error?: string;
+}
+
+/**
+ * `compute()`, or the reason @va/stats refused the samples (a `ValidationError`, e.g. two constant
+ * samples, whose variance ratio is 0/0): a run's report says so instead of failing.
+ */
+function testsOrReason<T>(compute: () => T): { value?: T; error?: string } {
+  try {
+    return { value: compute() };
+  } catch (error) {
+    if (error instanceof ValidationError) return { error: error.message };
+    throw error;
+  }
 }
 
 async function readLog(path: string): Promise<Record<string, number>[]> {
@@ -156,13 +174,13 @@ export async function collectResults(
       varianceAware: policies.varianceAware.map((p) => p.trueReturn),
       reference: reference.map((r) => r.trueReturn),
     };
-    const tables =
+    const { value: tables, error: tablesError } =
       v.reference &&
       returns.vanilla.length >= 2 &&
       returns.varianceAware.length >= 2 &&
       returns.reference.length >= 1
-        ? protocolTables(returns, { seed: config.seed })
-        : undefined;
+        ? testsOrReason(() => protocolTables(returns, { seed: config.seed }))
+        : {};
     const logsOf = async (method: 'vanilla' | 'variance-aware') =>
       Promise.all(
         trainJobs(v.name, method).map((j) => readLog(join(run.jobDir(j), 'ppo', 'log.jsonl'))),
@@ -191,6 +209,7 @@ export async function collectResults(
       policies,
       reference,
       ...(tables ? { tables } : {}),
+      ...(tablesError ? { tablesError } : {}),
       kl: {
         vanilla: klV,
         varianceAware: klVa,
@@ -204,17 +223,19 @@ export async function collectResults(
     });
   }
   const levels = variants.filter((v) => v.name.startsWith('table4-'));
-  const table4 =
+  const { value: table4, error: table4Error } =
     config.table4 &&
     levels.every((l) => l.returns.vanilla.length >= 2 && l.returns.varianceAware.length >= 2)
-      ? varianceRatioSweep(
-          levels.map((l, i) => ({
-            label: `widths ${TABLE4_LEVELS[i]!.minWidth}-${TABLE4_LEVELS[i]!.maxWidth}`,
-            vanilla: l.returns.vanilla,
-            varianceAware: l.returns.varianceAware,
-          })),
-        ).map((row, i) => ({ ...row, ...TABLE4_LEVELS[i]! }))
-      : undefined;
+      ? testsOrReason(() =>
+          varianceRatioSweep(
+            levels.map((l, i) => ({
+              label: `widths ${TABLE4_LEVELS[i]!.minWidth}-${TABLE4_LEVELS[i]!.maxWidth}`,
+              vanilla: l.returns.vanilla,
+              varianceAware: l.returns.varianceAware,
+            })),
+          ).map((row, i) => ({ ...row, ...TABLE4_LEVELS[i]! })),
+        )
+      : {};
   const ensembleJob = jobs.find((j) => j.kind === 'prepare-ensemble');
   return {
     format: RESULTS_FORMAT,
@@ -227,5 +248,6 @@ export async function collectResults(
       : {}),
     variants,
     ...(table4 ? { table4 } : {}),
+    ...(table4Error ? { table4Error } : {}),
   };
 }

@@ -60,10 +60,11 @@ describe('settingReading', () => {
     );
   });
 
-  it('stays readable when a sample is constant', () => {
-    const text = settingReading(tables([1, 1, 1], [1, 1, 1], [1, 1]), kl(1, 1));
-    expect(text).toMatch(/^Var vanilla \/ Var VA = /);
-    expect(text).not.toContain('undefined (undefined');
+  it('reads a constant variance-aware sample as an infinite ratio, significant by the test', () => {
+    const t = tables([1, 2, 3], [2, 2, 2], [1, 2]);
+    const text = settingReading(t, kl(1, 1));
+    expect(text).toContain('Var vanilla / Var VA = Infinity');
+    expect(text).toContain('a significant reduction of the spread by the variance-aware method');
   });
 });
 

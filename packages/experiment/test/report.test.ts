@@ -10,7 +10,7 @@ import { deriveSeed, formatNumber, Rng } from '@va/core';
 import { protocolTables, varianceRatioSweep } from '@va/stats';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type ExperimentConfig, ExperimentConfig as Config, SMOKE_CONFIG } from '../src/config.js';
+import { ExperimentConfig as Config, type ExperimentConfig, SMOKE_CONFIG } from '../src/config.js';
 import type { EnsembleResult, PolicyResult, ReferenceResult } from '../src/jobs.js';
 import { writeReport } from '../src/report.js';
 import { collectResults, type ExperimentResults } from '../src/results.js';
@@ -122,7 +122,7 @@ async function report(options: SyntheticRunOptions = {}) {
   };
 }
 
-const unescape = (html: string) =>
+const htmlText = (html: string) =>
   html
     .replace(/<[^>]+>/g, '')
     .replace(/&lt;/g, '<')
@@ -137,7 +137,7 @@ function tableAfter(html: string, after: string, marker: string): string[][] {
   expect(start, `${marker} after ${after}`).toBeGreaterThan(0);
   const body = html.slice(html.indexOf('<tbody>', start), html.indexOf('</tbody>', start));
   return [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].map((row) =>
-    [...row[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => unescape(c[1]!)),
+    [...row[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => htmlText(c[1]!)),
   );
 }
 
@@ -213,7 +213,7 @@ describe('writeReport', () => {
         formatNumber(r.test.pValue, 3),
       ]);
       // Table 3 says how the probability and the n were computed, on both renderings.
-      expect(unescape(html)).toContain(r.method);
+      expect(htmlText(html)).toContain(r.method);
       expect(md).toContain(r.method);
     }
   });
@@ -254,6 +254,19 @@ describe('writeReport', () => {
     );
     // prompted still has a reference run, so its tables are there.
     expect(md.match(/\*\*Table 1: variance/g)).toHaveLength(1);
+  });
+
+  it('says why the tables cannot be computed when both samples are constant', async () => {
+    const { md, html, results } = await report({
+      seeds: 2,
+      sd: { vanilla: 0, varianceAware: 0, reference: 0.2 },
+      config: { settings: ['prompted'] },
+    });
+    expect(results.variants[0]!.tables).toBeUndefined();
+    expect(results.variants[0]!.tablesError).toContain('so F is 0/0');
+    expect(md).toContain('**Tables 1-3 cannot be computed from these returns:**');
+    expect(html).toContain('<strong>Tables 1-3 cannot be computed from these returns:</strong>');
+    expect(md).not.toContain('**Table 1:');
   });
 
   it('shows Table 4 only when the run has it', async () => {
