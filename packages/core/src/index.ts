@@ -53,6 +53,7 @@ export {
   streamLogger,
   streamProgress,
 } from './log.js';
+export { type FileLine, type ReadLinesOptions, readLines } from './read-lines.js';
 export type {
   ChatMessage,
   RewardModel,

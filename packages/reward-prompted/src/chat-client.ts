@@ -65,10 +65,19 @@ export class ChatClient {
   readonly config: Readonly<ChatClientConfig>;
   /** `model@host`, for reports. */
   readonly name: string;
-  /** Everything that changes answers (endpoint, model, sampling), never the key: for cache keys. */
+  /**
+   * Everything that changes answers (endpoint without credentials, model, sampling), never a key:
+   * for cache keys and the settings `judgeFile` checks on resume.
+   */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** {@link settings} as JSON. */
   readonly identity: string;
   readonly url: string;
+  /** The endpoint root with credentials removed, for logs. */
+  readonly shownBaseUrl: string;
   #apiKey: string | undefined;
+  /** The key and the credentials of `baseUrl` (`https://user:secret@host`): never written or shown. */
+  #secrets: string[];
   private readonly slots: Semaphore;
   private readonly jitter: Rng;
   private readonly logger: Logger;
@@ -89,9 +98,28 @@ export class ChatClient {
     }
     const root = c.baseUrl.replace(/\/+$/, '');
     this.url = `${root}/chat/completions`;
-    this.name = `${c.model}@${new URL(c.baseUrl).host}`;
-    this.identity = JSON.stringify({
-      baseUrl: root,
+    const parsed = new URL(root);
+    // Credentials in the URL (a token as user name, or a password) are secrets too; shorter than
+    // 8 characters they are masked in the URL only, so that answers are not mangled.
+    const user = decodeURIComponent(parsed.username);
+    const password = decodeURIComponent(parsed.password);
+    const credentials = [parsed.username, parsed.password, user, password]
+      .filter((x) => x.length >= 8)
+      .concat(
+        // As the server sees them: an HTTP Basic authorization header it may echo.
+        parsed.username || parsed.password
+          ? [Buffer.from(`${user}:${password}`).toString('base64')]
+          : [],
+      );
+    this.#secrets = [...new Set([...(this.#apiKey ? [this.#apiKey] : []), ...credentials])];
+    this.name = `${c.model}@${parsed.host}`;
+    if (parsed.username || parsed.password) {
+      parsed.username = parsed.username ? 'REDACTED' : '';
+      parsed.password = parsed.password ? 'REDACTED' : '';
+    }
+    this.shownBaseUrl = parsed.href.replace(/\/+$/, '');
+    this.settings = Object.freeze({
+      baseUrl: this.shownBaseUrl,
       model: c.model,
       temperature: c.temperature,
       maxTokens: c.maxTokens,
@@ -99,6 +127,7 @@ export class ChatClient {
       seed: c.seed,
       extraBody: c.extraBody,
     });
+    this.identity = JSON.stringify(this.settings);
     this.slots = new Semaphore(c.concurrency);
     this.jitter = new Rng(c.jitterSeed);
     this.logger = options.logger ?? silentLogger;
@@ -117,6 +146,14 @@ export class ChatClient {
   /** Closes the pooled keep-alive connections (idle ones never keep the process alive). */
   close(): void {
     this.transport.close();
+  }
+
+  /**
+   * `text` without this client's secrets (the API key, credentials in `baseUrl`, and any 8-character
+   * piece of them). Everything the client returns or reports has passed through it.
+   */
+  redact(text: string): string {
+    return this.#secrets.reduce((t, secret) => redact(t, secret), text);
   }
 
   /** A copy of the running totals. */
@@ -189,9 +226,8 @@ export class ChatClient {
       const delay = Math.max(jitter, out.retryAfterMs ?? 0);
       this.totals.retries++;
       this.logger.warn(
-        redact(
+        this.redact(
           `judge ${this.name}: ${out.reason} (attempt ${attempt}/${c.maxRetries + 1}); retrying in ${Math.round(delay)} ms`,
-          this.#apiKey,
         ),
       );
       try {
@@ -217,8 +253,8 @@ export class ChatClient {
 
   private fail(reason: string, status: number | undefined, fix: string): RemoteError {
     this.totals.failures++;
-    const message = `ChatClient.complete: POST ${this.url} (model ${this.config.model}): ${reason}. Fix: ${fix}`;
-    return new RemoteError(redact(message, this.#apiKey), status);
+    const message = `ChatClient.complete: POST ${this.shownBaseUrl}/chat/completions (model ${this.config.model}): ${reason}. Fix: ${fix}`;
+    return new RemoteError(this.redact(message), status);
   }
 
   private async attempt(body: string, signal: AbortSignal | undefined): Promise<Attempt> {
@@ -269,7 +305,8 @@ export class ChatClient {
     return {
       ok: true,
       completion: {
-        text: contentText(choice.message.content),
+        // A server may echo the key even in a good answer: it must not reach rows or the cache.
+        text: this.redact(contentText(choice.message.content)),
         finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
         usage: {
           promptTokens: count(usage.prompt_tokens),
@@ -281,7 +318,7 @@ export class ChatClient {
 
   private snippet(text: string): string {
     const t = text.replace(/\s+/g, ' ').trim();
-    return redact(JSON.stringify(t.length > 300 ? `${t.slice(0, 300)}...` : t), this.#apiKey);
+    return this.redact(JSON.stringify(t.length > 300 ? `${t.slice(0, 300)}...` : t));
   }
 }
 

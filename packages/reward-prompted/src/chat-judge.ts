@@ -54,6 +54,8 @@ export class ChatJudge implements Judge {
   readonly name: string;
   readonly promptVersion = PROMPT_VERSION;
   readonly scale: readonly [number, number];
+  /** The endpoint's settings, the prompt version, scale, rubric and re-ask budget. */
+  readonly settings: Readonly<Record<string, unknown>>;
   readonly cache: JudgeCache | undefined;
   private readonly logger: Logger;
   private readonly inFlight = new Map<string, Promise<Answer>>();
@@ -66,6 +68,11 @@ export class ChatJudge implements Judge {
     this.config = ChatJudgeConfig.resolve(config);
     this.name = client.name;
     this.scale = [this.config.scaleLow, this.config.scaleHigh];
+    this.settings = Object.freeze({
+      client: client.settings,
+      promptVersion: this.promptVersion,
+      ...this.config,
+    });
     this.logger = options.logger ?? silentLogger;
     this.cache =
       typeof options.cache === 'string'
@@ -152,7 +159,8 @@ export class ChatJudge implements Judge {
     if (hit) {
       const costUsd = this.client.config.prices ? 0 : null;
       return {
-        text: hit.text,
+        // An entry written before answers were redacted may still hold the key.
+        text: this.client.redact(hit.text),
         finishReason: hit.finishReason,
         usage: NO_USAGE,
         costUsd,

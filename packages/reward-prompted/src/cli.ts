@@ -4,6 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import {
+  checkInputFile,
+  checkOutputDir,
+  checkOutputFile,
   configFlags,
   defineConfig,
   is,
@@ -97,8 +100,10 @@ const judgeFlags = configFlags(ChatJudgeConfig, { only: ['maxReasks'] });
 const USAGE = `Usage: va-judge <input.jsonl> -o <output.jsonl> [options]
 
 Judges each line {"prompt": ..., "response": ...} and appends one line per judgment to the output:
-{"line", "id", "key", "judge", "prompt_version", "low", "high", "mean", "variance", "prompt_tokens",
-"completion_tokens", "cost_usd", "cached", "attempts", "raw"}. Run it again to resume.
+{"line", "id", "key", "judge", "prompt_version", "settings", "scale", "low", "high", "mean",
+"variance", "prompt_tokens", "completion_tokens", "cost_usd", "cached", "attempts", "raw"}. Run it
+again to resume: with other judge settings (model, scale, rubric, ...) or input lines changed since
+they were judged, it refuses and says what to do.
 
 Judge: --offline, --preset NAME, or --base-url URL --model M (which override the preset's).
 Keys come from the environment only (--api-key-env VAR), never from flags.
@@ -113,7 +118,8 @@ ${clientFlags.help()}
 Re-asks:
 ${judgeFlags.help()}
 
-Exit status: 0 all judged, 1 some lines failed or were malformed, 2 usage error, 130 interrupted.`;
+Exit status: 0 all judged, 1 some lines failed or were malformed (or a file problem), 2 usage
+error, 130 interrupted.`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine(process.argv.slice(2), {
@@ -154,7 +160,10 @@ async function main(): Promise<number> {
     }
     const rubric =
       settings.rubricFile !== null
-        ? readFileSync(settings.rubricFile, 'utf8')
+        ? readFileSync(
+            await checkInputFile(settings.rubricFile, { label: '--rubric-file' }),
+            'utf8',
+          )
         : RUBRICS[settings.rubric]!;
     const client = new ChatClient(
       clientFlags.resolve(values, {
@@ -171,10 +180,16 @@ async function main(): Promise<number> {
     });
     const c = client.config;
     describe = [
-      `judge ${judge.name} (${c.baseUrl}), prompt ${PROMPT_VERSION}, scale [${scaleLow}, ${scaleHigh}]`,
+      `judge ${judge.name} (${client.shownBaseUrl}), prompt ${PROMPT_VERSION}, scale [${scaleLow}, ${scaleHigh}]`,
       `key from ${c.apiKeyEnv ?? '(none)'}, concurrency ${c.concurrency}, max retries ${c.maxRetries}, timeout ${c.timeoutMs / 1000} s`,
       `temperature ${c.temperature}, cache ${cacheDir ?? 'off'}, prices ${c.prices ? `$${c.prices.inputPerMillion}/$${c.prices.outputPerMillion} per M tokens` : 'unknown'}`,
     ].join('\n  ');
+  }
+  // The files, once the command line is known to be right and before anything is judged.
+  await checkInputFile(input, { label: 'input' });
+  await checkOutputFile(output, { label: '-o' });
+  if (judge instanceof ChatJudge && judge.cache) {
+    await checkOutputDir(judge.cache.dir, { label: '--cache-dir' });
   }
   log.info(`va-judge: ${input} -> ${output}\n  ${describe}`);
 

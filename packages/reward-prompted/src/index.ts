@@ -24,6 +24,7 @@ export {
   type JudgeFileOptions,
   type JudgeFileSummary,
   judgeFile,
+  judgeSettingsHash,
   type OutputRow,
 } from './judge-file.js';
 export {

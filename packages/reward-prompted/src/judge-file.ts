@@ -1,22 +1,27 @@
 // Judges a JSONL file of (prompt, response) pairs into a JSONL file of intervals, resumably: each
-// result is appended as one line when it completes, and a re-run skips the lines already written.
+// result is appended as one line when it completes, and a re-run skips the lines already written,
+// provided they were written with the same judge settings and the input lines are unchanged.
 
 import { createHash } from 'node:crypto';
 import {
   closeSync,
-  createReadStream,
   existsSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
   openSync,
-  readFileSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { dirname } from 'node:path';
 import {
+  checkInputFile,
+  checkOutputFile,
   type Logger,
   type ProgressCallback,
   ResourceError,
   type RewardQuery,
+  readLines,
   silentLogger,
 } from '@va/core';
 import type { Judge } from './judge.js';
@@ -53,6 +58,10 @@ export interface OutputRow {
   key: string;
   judge: string;
   prompt_version: string;
+  /** Hash of the judge's settings ({@link judgeSettingsHash}): a resume must use the same. */
+  settings: string;
+  /** The scale `[low, high]` the interval lies on. */
+  scale: [number, number];
   low: number;
   high: number;
   mean: number;
@@ -62,7 +71,7 @@ export interface OutputRow {
   cost_usd: number | null;
   cached: boolean;
   attempts: number;
-  /** The judge's answer text. */
+  /** The judge's answer text (API keys redacted). */
   raw: string;
 }
 
@@ -89,39 +98,134 @@ export interface JudgeFileSummary {
   elapsedMs: number;
 }
 
-/** The resume key of a pair: its id (or line number) and a hash of its content. */
-export function rowKey(line: number, id: string | number | undefined, q: RewardQuery): string {
-  const hash = createHash('sha256').update(q.prompt).update('\u0000').update(q.response);
-  return `${id === undefined ? `line:${line}` : String(id)}#${hash.digest('hex').slice(0, 16)}`;
+/** `value` as JSON with object keys sorted, so that equal settings hash equally. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
 }
 
-/** Keys already in `output`; drops a partial last line left by a killed run. */
-function readDone(output: string, judge: Judge, logger: Logger): Set<string> {
-  const done = new Set<string>();
-  if (!existsSync(output)) return done;
-  const text = readFileSync(output, 'utf8');
-  const end = text.lastIndexOf('\n') + 1;
-  if (end < text.length) {
-    logger.warn(`${output}: dropping a partial last line (an interrupted write)`);
-    truncateSync(output, Buffer.byteLength(text.slice(0, end)));
-  }
-  for (const [i, line] of text.slice(0, end).split('\n').entries()) {
-    if (!line.trim()) continue;
-    let row: Partial<OutputRow>;
+/** 16 hex digits of the SHA-256 of `judge.settings` (name, prompt version and scale without it). */
+export function judgeSettingsHash(judge: Judge): string {
+  const settings = judge.settings ?? {
+    judge: judge.name,
+    promptVersion: judge.promptVersion,
+    scale: judge.scale,
+  };
+  return createHash('sha256').update(canonicalJson(settings)).digest('hex').slice(0, 16);
+}
+
+const contentHash = (q: RewardQuery) =>
+  createHash('sha256')
+    .update(q.prompt)
+    .update('\u0000')
+    .update(q.response)
+    .digest('hex')
+    .slice(0, 16);
+
+/** The resume key of a pair: its id (or line number) and a hash of its content. */
+export function rowKey(line: number, id: string | number | undefined, q: RewardQuery): string {
+  return `${rowName(line, id)}#${contentHash(q)}`;
+}
+
+const rowName = (line: number, id: string | number | undefined) =>
+  id === undefined ? `line:${line}` : String(id);
+
+/** A row written whole by this version: every field resume and readers rely on is there. */
+function isCompleteRow(row: unknown): row is OutputRow {
+  const r = row as Partial<OutputRow> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.key === 'string' &&
+    r.key.includes('#') &&
+    typeof r.judge === 'string' &&
+    typeof r.prompt_version === 'string' &&
+    typeof r.settings === 'string' &&
+    [r.low, r.high, r.mean, r.variance].every((v) => typeof v === 'number' && Number.isFinite(v))
+  );
+}
+
+/**
+ * The rows already in `output`, as row name -> content hash, read line by line (memory holds one
+ * line, not the file). Only complete rows count; `partialFrom` is where a partial last line starts
+ * (a kill or a full disk in the middle of a write). Rows written with other settings stop the run.
+ */
+async function readDone(
+  output: string,
+  judge: Judge,
+  settings: string,
+  logger: Logger,
+): Promise<{ done: Map<string, string>; partialFrom?: number }> {
+  const done = new Map<string, string>();
+  let partialFrom: number | undefined;
+  if (!existsSync(output)) return { done };
+  for await (const { text, line, start, complete } of readLines(output)) {
+    if (!complete) {
+      partialFrom = start;
+      break;
+    }
+    if (!text.trim()) continue;
+    let row: unknown;
     try {
-      row = JSON.parse(line);
+      row = JSON.parse(text);
     } catch {
-      logger.warn(`${output}:${i + 1}: not JSON, ignored`);
+      row = undefined;
+    }
+    const r = row as Partial<OutputRow> | undefined;
+    if (r && typeof r === 'object' && typeof r.judge === 'string' && r.settings !== settings) {
+      throw new ResourceError(settingsMismatch(output, line, r, judge, settings));
+    }
+    if (!isCompleteRow(row)) {
+      logger.warn(
+        `${output}:${line}: not a complete row, ignored (its input line is judged again)`,
+      );
       continue;
     }
-    if (row.judge !== judge.name || row.prompt_version !== judge.promptVersion) {
-      throw new ResourceError(
-        `judgeFile: ${output} holds judgments by '${row.judge}' (prompt ${row.prompt_version}) but this run uses '${judge.name}' (prompt ${judge.promptVersion}). Fix: write to another output file, or delete it to start over`,
-      );
-    }
-    if (typeof row.key === 'string') done.add(row.key);
+    const [name, hash] = splitKey(row.key);
+    done.set(name, hash);
   }
-  return done;
+  return { done, partialFrom };
+}
+
+const splitKey = (key: string): [string, string] => {
+  const at = key.lastIndexOf('#');
+  return [key.slice(0, at), key.slice(at + 1)];
+};
+
+function settingsMismatch(
+  output: string,
+  line: number,
+  row: Partial<OutputRow>,
+  judge: Judge,
+  settings: string,
+): string {
+  const scale = judge.scale.join(', ');
+  const theirs =
+    row.settings === undefined
+      ? 'an older va-judge that kept no settings hash'
+      : row.judge !== judge.name || row.prompt_version !== judge.promptVersion
+        ? `'${row.judge}' (prompt ${row.prompt_version})`
+        : row.scale && row.scale.join(', ') !== scale
+          ? `scale [${row.scale.join(', ')}]`
+          : `other settings (rubric, model parameters or re-asks; settings ${row.settings})`;
+  const ours =
+    row.settings !== undefined &&
+    (row.judge !== judge.name || row.prompt_version !== judge.promptVersion)
+      ? `'${judge.name}' (prompt ${judge.promptVersion})`
+      : row.scale && row.scale.join(', ') !== scale
+        ? `scale [${scale}]`
+        : `settings ${settings}`;
+  return (
+    `judgeFile: ${output} holds judgments by ${theirs} (line ${line}), but this run uses ${ours}; ` +
+    'resuming would mix them in one file. Fix: rerun with the settings that wrote it, write to another output file, or delete it to start over'
+  );
 }
 
 type Parsed =
@@ -153,35 +257,96 @@ function parseLine(text: string, pf: string, rf: string, idf: string): Parsed {
   return { ok: true, query: { prompt: o[pf] as string, response: o[rf] as string }, id: validId };
 }
 
-/** Counts non-blank lines, for progress totals. */
-async function countLines(path: string): Promise<number> {
-  let n = 0;
-  const rl = createInterface({
-    input: createReadStream(path),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const line of rl) if (line.trim()) n++;
-  return n;
+/**
+ * One pass over the input before any judging: counts non-blank lines (the progress total) and
+ * finds lines whose content changed since their row was written. Judging those again would give
+ * one line two rows, so the run is refused instead.
+ */
+async function checkInput(
+  input: string,
+  output: string,
+  done: Map<string, string>,
+  fields: [string, string, string],
+): Promise<number> {
+  let total = 0;
+  const changed: { line: number; name: string }[] = [];
+  for await (const { text, line } of readLines(input)) {
+    if (!text.trim()) continue;
+    total++;
+    if (done.size === 0) continue;
+    const parsed = parseLine(text, ...fields);
+    if (!parsed.ok) continue;
+    const name = rowName(line, parsed.id);
+    const hash = done.get(name);
+    if (hash !== undefined && hash !== contentHash(parsed.query)) changed.push({ line, name });
+  }
+  if (changed.length > 0) {
+    const shown = changed
+      .slice(0, 5)
+      .map((c) => (c.name.startsWith('line:') ? `line ${c.line}` : `line ${c.line} (id ${c.name})`))
+      .join(', ');
+    const byLine = changed.some((c) => c.name.startsWith('line:'))
+      ? ` Rows without an id are matched by line number, so inserting or deleting a line shifts the rest; give each row an id (${fields[2]}).`
+      : '';
+    throw new ResourceError(
+      `judgeFile: ${changed.length} input line${changed.length === 1 ? '' : 's'} of ${input} changed since ${output} judged ${changed.length === 1 ? 'it' : 'them'}: ${shown}${changed.length > 5 ? ', ...' : ''}. ` +
+        `Judging ${changed.length === 1 ? 'it' : 'them'} again would give one line two rows.${byLine} ` +
+        `Fix: restore the input, delete those rows from ${output} to judge them again, or write to another output file`,
+    );
+  }
+  return total;
+}
+
+/**
+ * Appends `text` (one row and its newline) to `fd` completely, or not at all: a short write (a full
+ * disk, a file-size limit) is truncated back to where the row started and reported, so the file
+ * never holds half a row that a later row would be glued to.
+ */
+function appendRow(fd: number, output: string, text: string): void {
+  const buf = Buffer.from(text);
+  const start = fstatSync(fd).size;
+  let written = 0;
+  try {
+    while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
+  } catch (cause) {
+    try {
+      ftruncateSync(fd, start);
+    } catch {}
+    throw new ResourceError(
+      `judgeFile: cannot write to ${output} (${(cause as Error).message}); the rows written before are kept, the judgments in flight are lost. ` +
+        'Fix: free disk space (or raise the file-size limit) and run again to resume',
+      { cause },
+    );
+  }
 }
 
 /**
  * Judges every line of `input` not yet in `output` and appends one {@link OutputRow} per judgment as
  * it completes (so rows come in completion order; sort by `line` if needed). A killed run loses only
  * the judgments in flight; run it again to finish. Malformed lines and failed judgments are reported
- * through the logger and in the summary, and are not written (a re-run retries them).
+ * through the logger and in the summary, and are not written (a re-run retries them). A resume with
+ * other judge settings, or with input lines changed since they were judged, is refused before any
+ * judging; so is an output that cannot be written. A failed write stops the run.
  */
 export async function judgeFile(options: JudgeFileOptions): Promise<JudgeFileSummary> {
   const started = Date.now();
-  const { input, output, judge } = options;
+  const { judge } = options;
   const pf = options.promptField ?? 'prompt';
   const rf = options.responseField ?? 'response';
   const idf = options.idField ?? 'id';
   const logger = options.logger ?? silentLogger;
-  if (!existsSync(input)) {
-    throw new ResourceError(`judgeFile: input file ${input} does not exist. Fix: check the path`);
+  const input = await checkInputFile(options.input, { label: 'judgeFile: input file' });
+  const output = await checkOutputFile(options.output, { label: 'judgeFile: output file' });
+  const settings = judgeSettingsHash(judge);
+  const { done, partialFrom } = await readDone(output, judge, settings, logger);
+  const total = await checkInput(input, output, done, [pf, rf, idf]);
+  // Every check passed: from here on the output is written.
+  if (partialFrom !== undefined) {
+    logger.warn(`${output}: dropping a partial last line (an interrupted write)`);
+    truncateSync(output, partialFrom);
   }
-  const done = readDone(output, judge, logger);
-  const total = await countLines(input);
+  mkdirSync(dirname(output), { recursive: true });
+  const fd = openSync(output, 'a');
   const s: JudgeFileSummary = {
     lines: total,
     judged: 0,
@@ -202,20 +367,20 @@ export async function judgeFile(options: JudgeFileOptions): Promise<JudgeFileSum
       done: s.judged + s.skipped + s.failed + s.malformed,
       total,
     });
-  const fd = openSync(output, 'a');
+  // Stops launching on the caller's signal, and on a failed write (nothing more can be kept).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort);
+  if (options.signal?.aborted) onAbort();
+  let writeError: unknown;
   const slots = new Semaphore(options.concurrency ?? 16);
   const tasks = new Set<Promise<void>>();
-  const seen = new Set<string>();
-  const rl = createInterface({
-    input: createReadStream(input),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let lineNo = 0;
+  // Rows named by an id in this input: the same id with other content is a malformed line.
+  const seen = new Map<string, { hash: string; line: number }>();
   try {
-    for await (const text of rl) {
-      lineNo++;
+    for await (const { text, line: lineNo } of readLines(input)) {
       if (!text.trim()) continue;
-      if (options.signal?.aborted) break;
+      if (stop.signal.aborted) break;
       const parsed = parseLine(text, pf, rf, idf);
       if (!parsed.ok) {
         s.malformed++;
@@ -224,24 +389,38 @@ export async function judgeFile(options: JudgeFileOptions): Promise<JudgeFileSum
         progress();
         continue;
       }
-      const key = rowKey(lineNo, parsed.id, parsed.query);
-      if (done.has(key) || seen.has(key)) {
+      const name = rowName(lineNo, parsed.id);
+      const hash = contentHash(parsed.query);
+      const earlier = seen.get(name);
+      if (earlier && earlier.hash !== hash) {
+        const reason = `id ${JSON.stringify(parsed.id)} is already used on line ${earlier.line} with another prompt or response`;
+        s.malformed++;
+        s.failures.push({ line: lineNo, reason });
+        logger.warn(`${input}:${lineNo}: ${reason}`);
+        progress();
+        continue;
+      }
+      if (done.has(name) || earlier) {
         s.skipped++;
         progress();
         continue;
       }
-      seen.add(key);
+      seen.set(name, { hash, line: lineNo });
       await slots.acquire();
       const line = lineNo;
+      const key = `${name}#${hash}`;
       const task = (async () => {
         try {
-          const j = await judge.judge(parsed.query, { signal: options.signal });
+          const j = await judge.judge(parsed.query, { signal: stop.signal });
+          if (writeError) return;
           const row: OutputRow = {
             line,
             ...(parsed.id !== undefined && { id: parsed.id }),
             key,
             judge: j.judge,
             prompt_version: j.promptVersion,
+            settings,
+            scale: [judge.scale[0], judge.scale[1]],
             low: j.interval.low,
             high: j.interval.high,
             mean: j.interval.mean,
@@ -253,15 +432,20 @@ export async function judgeFile(options: JudgeFileOptions): Promise<JudgeFileSum
             attempts: j.attempts,
             raw: j.interval.raw,
           };
-          // One write per row: a kill between writes never leaves half a row behind.
-          writeSync(fd, `${JSON.stringify(row)}\n`);
+          try {
+            appendRow(fd, output, `${JSON.stringify(row)}\n`);
+          } catch (e) {
+            writeError ??= e;
+            stop.abort(e);
+            return;
+          }
           s.judged++;
           s.promptTokens += j.usage.promptTokens;
           s.completionTokens += j.usage.completionTokens;
           s.costUsd = s.costUsd === null || j.costUsd === null ? null : s.costUsd + j.costUsd;
           if (j.cached) s.cached++;
         } catch (e) {
-          if (options.signal?.aborted) return;
+          if (stop.signal.aborted) return;
           s.failed++;
           const reason = (e as Error).message;
           s.failures.push({ line, reason });
@@ -276,9 +460,10 @@ export async function judgeFile(options: JudgeFileOptions): Promise<JudgeFileSum
     }
     await Promise.all(tasks);
   } finally {
-    rl.close();
+    options.signal?.removeEventListener('abort', onAbort);
     closeSync(fd);
   }
+  if (writeError) throw writeError;
   s.interrupted = options.signal?.aborted ?? false;
   s.failures.sort((a, b) => a.line - b.line);
   s.elapsedMs = Date.now() - started;

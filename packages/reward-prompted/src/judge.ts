@@ -30,6 +30,13 @@ export interface Judge {
   readonly promptVersion: string;
   /** The scale `[low, high]` its intervals lie on. */
   readonly scale: readonly [number, number];
+  /**
+   * Everything besides the query that changes a judgment (model and sampling, prompt version,
+   * scale, rubric, re-asks), as plain JSON without secrets. `judgeFile` keeps its hash in every
+   * row and refuses to resume an output written with other settings. Without it, the name, the
+   * prompt version and the scale stand for it.
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
   judge(query: RewardQuery, options?: { signal?: AbortSignal }): Promise<Judgment>;
 }
 

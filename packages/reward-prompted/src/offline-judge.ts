@@ -62,6 +62,8 @@ export class OfflineJudge implements Judge {
   readonly name: string;
   readonly promptVersion: string;
   readonly scale: readonly [number, number];
+  /** Its name, scorer version and config: everything that changes its intervals. */
+  readonly settings: Readonly<Record<string, unknown>>;
   private readonly scorer: OfflineScorer;
 
   constructor(
@@ -74,6 +76,7 @@ export class OfflineJudge implements Judge {
     this.scorer = options.scorer ?? ((q) => scoreSentiment(q.response, c.smoothing));
     this.name = options.name ?? OFFLINE_JUDGE_NAME;
     this.promptVersion = options.scorer ? 'offline-custom-v1' : 'offline-sentiment-v1';
+    this.settings = Object.freeze({ judge: this.name, promptVersion: this.promptVersion, ...c });
   }
 
   /** The answer text it would give, `{"low": a, "high": b}`. */

@@ -192,4 +192,198 @@ describe('va-judge', () => {
     }
     expect(filesUnder(cache).length).toBeGreaterThanOrEqual(n);
   });
+
+  // Issue 15: commands that fail safe.
+  const offlineInput = (dir: string, n = 4) => {
+    const input = join(dir, 'pairs.jsonl');
+    writeFileSync(
+      input,
+      Array.from({ length: n }, (_, i) =>
+        JSON.stringify({ prompt: 'Review:', response: `A superb film, number ${i}.` }),
+      ).join('\n'),
+    );
+    return input;
+  };
+
+  it('refuses to resume with another scale or rubric, names the fix, and changes nothing', async () => {
+    server = await startFakeServer(() => ({ kind: 'ok' }));
+    const dir = tempDir('va-cli-');
+    const input = offlineInput(dir, 2);
+    const output = join(dir, 'judged.jsonl');
+    const endpoint = ['--base-url', server.url, '--model', 'judge-test', '--no-cache'];
+    expect((await start([input, '-o', output, ...endpoint]).done).code).toBe(0);
+    const before = readFileSync(output, 'utf8');
+    const requests = server.requests.length;
+    const scale = await start([input, '-o', output, ...endpoint, '--scale', '1,10']).done;
+    expect(scale.code).toBe(1);
+    expect(scale.stderr.split('\n').at(-2)).toBe(
+      `va-judge: judgeFile: ${output} holds judgments by scale [0, 100] (line 1), but this run uses scale [1, 10]; resuming would mix them in one file. Fix: rerun with the settings that wrote it, write to another output file, or delete it to start over`,
+    );
+    const rubric = await start([input, '-o', output, ...endpoint, '--rubric', 'sentiment']).done;
+    expect(rubric.code).toBe(1);
+    expect(rubric.stderr).toMatch(
+      /va-judge: judgeFile: .* holds judgments by other settings \(rubric, model parameters or re-asks; settings [0-9a-f]{16}\) \(line 1\), but this run uses settings [0-9a-f]{16}; /,
+    );
+    expect(readFileSync(output, 'utf8')).toBe(before);
+    expect(server.requests.length).toBe(requests);
+    // The same settings resume as before.
+    const again = await start([input, '-o', output, ...endpoint]).done;
+    expect(again.stderr).toMatch(/2 lines: 0 judged, 2 already done/);
+  });
+
+  it('keeps a key echoed in a good answer, or given in the URL, out of rows, cache and logs', async () => {
+    const urlSecret = 'url-secret-QWERTY98765';
+    server = await startFakeServer((req) => ({
+      kind: 'ok',
+      content: `{"low": 10, "high": 20, "note": "you sent ${req.authorization} with ${urlSecret}"}`,
+    }));
+    const dir = tempDir('va-cli-');
+    const input = offlineInput(dir, 3);
+    const output = join(dir, 'judged.jsonl');
+    const cache = join(dir, 'cache');
+    const withCredentials = server.url.replace('http://', `http://user:${urlSecret}@`);
+    const args = [input, '-o', output, '--model', 'judge-test', '--cache-dir', cache];
+    const first = await start([...args, '--base-url', server.url, '--api-key-env', 'VA_TEST_KEY'])
+      .done;
+    expect(first.code).toBe(0);
+    expect(server.requests[0]!.authorization).toBe(`Bearer ${KEY}`);
+    const rows = rowsOf(output);
+    expect(rows.map((r) => [r.low, r.high])).toEqual([
+      [10, 20],
+      [10, 20],
+      [10, 20],
+    ]);
+    expect(rows[0]!.raw).toContain('you sent Bearer [REDACTED]');
+    // Through a URL with credentials (another endpoint, so asked again): node sends them as HTTP
+    // Basic authorization, which the server echoes too.
+    const second = await start([
+      ...args,
+      '-o',
+      join(dir, 'again.jsonl'),
+      '--base-url',
+      withCredentials,
+    ]).done;
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('(http://REDACTED:REDACTED@127.0.0.1:');
+    const written = [
+      readFileSync(output, 'utf8'),
+      readFileSync(join(dir, 'again.jsonl'), 'utf8'),
+      first.stderr,
+      second.stderr,
+      ...filesUnder(cache).map((f) => readFileSync(f, 'utf8')),
+    ];
+    const basic = Buffer.from(`user:${urlSecret}`).toString('base64');
+    expect(server.requests.at(-1)!.authorization).toBe(`Basic ${basic}`);
+    for (const text of written) {
+      expect(text).not.toContain(basic);
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain(KEY.slice(4, 16));
+      expect(text).not.toContain(urlSecret);
+    }
+  });
+
+  it('names the file and the fix for unusable paths, before judging anything', async () => {
+    const dir = tempDir('va-cli-');
+    const input = offlineInput(dir);
+    writeFileSync(join(dir, 'file'), '');
+    const cases: [string[], string][] = [
+      [
+        [dir, '-o', join(dir, 'o.jsonl'), '--offline'],
+        `input ${dir}: is a folder, not a file. Fix: pass a file inside it`,
+      ],
+      [
+        [input, '-o', dir, '--offline'],
+        `-o ${dir}: is a folder. Fix: give a file name, e.g. ${join(dir, 'out.jsonl')}`,
+      ],
+      [
+        [input, '-o', '/dev/full', '--offline'],
+        '-o /dev/full: is a device. Fix: write to a regular file',
+      ],
+      [
+        [input, '-o', join(dir, 'file', 'o.jsonl'), '--offline'],
+        `-o ${join(dir, 'file', 'o.jsonl')}: ${join(dir, 'file')} is a file, not a folder. Fix: choose a path outside it for -o`,
+      ],
+      [
+        [
+          input,
+          '-o',
+          join(dir, 'o.jsonl'),
+          '--base-url',
+          'http://127.0.0.1:9/v1',
+          '--model',
+          'm',
+          '--rubric-file',
+          join(dir, 'none.txt'),
+        ],
+        `--rubric-file ${join(dir, 'none.txt')}: no such file. Fix: check the path`,
+      ],
+      [
+        [
+          input,
+          '-o',
+          join(dir, 'o.jsonl'),
+          '--base-url',
+          'http://127.0.0.1:9/v1',
+          '--model',
+          'm',
+          '--cache-dir',
+          join(dir, 'file', 'c'),
+        ],
+        `--cache-dir ${join(dir, 'file', 'c')}: ${join(dir, 'file')} is a file, not a folder. Fix: choose a path outside it for --cache-dir`,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await start(args).done;
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`va-judge: ${message}\n`);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['file', 'pairs.jsonl']);
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'stops at a failed write with exit 1, keeps only whole rows, and resumes from them',
+    async () => {
+      const dir = tempDir('va-cli-');
+      const n = 40;
+      const input = offlineInput(dir, n);
+      const output = join(dir, 'judged.jsonl');
+      // A 4 KiB file-size limit: a write that crosses it is cut short, as on a full disk.
+      const limited = spawn(
+        'bash',
+        [
+          '-c',
+          `trap '' XFSZ; ulimit -f 4; exec "$0" --import tsx src/cli.ts "$@"`,
+          process.execPath,
+          input,
+          '-o',
+          output,
+          '--offline',
+          '--quiet',
+        ],
+        { cwd: pkg },
+      );
+      let stderr = '';
+      limited.stderr.on('data', (c) => {
+        stderr += c;
+      });
+      const code = await new Promise((resolve) => limited.on('close', resolve));
+      expect(code).toBe(1);
+      expect(stderr.split('\n').at(-2)).toBe(
+        `va-judge: judgeFile: cannot write to ${output} (EFBIG: file too large, write); the rows written before are kept, the judgments in flight are lost. Fix: free disk space (or raise the file-size limit) and run again to resume`,
+      );
+      const text = readFileSync(output, 'utf8');
+      expect(text.length).toBeLessThanOrEqual(4096);
+      expect(text.endsWith('\n')).toBe(true);
+      const kept = rowsOf(output).length;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(n);
+      const rerun = await start([input, '-o', output, '--offline', '--quiet']).done;
+      expect(rerun.code).toBe(0);
+      expect(rerun.stderr).toMatch(
+        new RegExp(`${n} lines: ${n - kept} judged, ${kept} already done`),
+      );
+      const lines = rowsOf(output).map((r) => r.line);
+      expect(lines.sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    },
+  );
 });
