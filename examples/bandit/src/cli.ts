@@ -3,13 +3,18 @@
 
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configFlags, defineConfig, is, parseCommandLine } from '@va/core';
+import { callerPath, configFlags, defineConfig, is, parseCommandLine } from '@va/core';
 import { BanditConfig, HeterogeneityConfig } from '@va/theory';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const integerFrom = (min: number) => (v: number) =>
-  Number.isInteger(v) && v >= min ? undefined : `must be an integer >= ${min}`;
+const integerIn = (min: number, max: number) => (v: number) =>
+  Number.isInteger(v) && v >= min && v <= max
+    ? undefined
+    : `must be an integer from ${min} to ${max.toLocaleString('en-US')}`;
+
+/** The Figure 4 work: `samples * arms` normals per interval (about 1e8 a second). */
+const MAX_DRAWS = 1e9;
 
 /** What one run of the example does. */
 export interface ExampleConfig {
@@ -32,9 +37,10 @@ export const ExampleConfig = defineConfig<ExampleConfig, { out: string }>(
   {
     samples: {
       default: BanditConfig.defaults.samples,
-      doc: 'Monte Carlo draws per experiment',
+      // Each experiment keeps its returns: 64 bytes per draw in all, 640 MB at the maximum.
+      doc: 'Monte Carlo draws per experiment (100 to 10,000,000)',
       type: 'integer',
-      check: integerFrom(100),
+      check: integerIn(100, 10_000_000),
     },
     seed: {
       default: BanditConfig.defaults.seed,
@@ -43,24 +49,38 @@ export const ExampleConfig = defineConfig<ExampleConfig, { out: string }>(
     },
     epsilon: {
       default: BanditConfig.defaults.epsilon,
-      doc: 'radius^2 of the vanilla ball; the ellipsoid gets min(sigma2) * epsilon',
-      check: is.positive,
+      // The risks do not depend on it (Theorem 2.4); it only scales the returns, which must stay
+      // finite through the report's sums of squares.
+      doc: 'radius^2 of the vanilla ball, in (0, 1e6]; the ellipsoid gets min(sigma2) * epsilon',
+      check: (v) => (v > 0 && v <= 1e6 ? undefined : 'must be in (0, 1e6]'),
     },
     arms: {
       default: HeterogeneityConfig.defaults.arms,
-      doc: 'arms of the Figure 4 bandit',
+      doc: 'arms of the Figure 4 bandit (2 to 1,000)',
       type: 'integer',
-      check: integerFrom(2),
+      check: integerIn(2, 1000),
     },
     simplex: { default: true, doc: 'also run Figure 3 on the probability simplex' },
     out: {
       default: null,
-      doc: 'report folder (default: examples/bandit/out)',
+      doc: 'report folder, relative to where you run the command (default: examples/bandit/out)',
       type: 'string',
       check: is.nullOr((v: string) => (v ? undefined : 'must be a folder name')),
     },
   },
-  { derive: (c) => ({ out: c.out ?? resolve(here, '..', 'out') }) },
+  {
+    // Relative to where the user typed the command: pnpm runs the script in examples/bandit.
+    derive: (c) => ({ out: c.out === null ? resolve(here, '..', 'out') : callerPath(c.out) }),
+    rules: [
+      {
+        keys: ['arms', 'samples'],
+        check: (c) =>
+          c.samples * c.arms <= MAX_DRAWS
+            ? undefined
+            : 'samples x arms must be at most 1e9 (Figure 4 draws that many normals per interval, about a second per 1e8)',
+      },
+    ],
+  },
 );
 
 /** The resolved settings of a run. */

@@ -1,8 +1,14 @@
 // The paper's bandit experiments (SPEC section 2, Figures 3 and 4) with one command: simulate,
 // print a summary, and write REPORT.md with its figures into examples/bandit/out/.
 
-import { relative } from 'node:path';
-import { formatNumber, runCommand, streamProgress } from '@va/core';
+import {
+  callerDirectory,
+  checkOutputDir,
+  displayPath,
+  formatNumber,
+  runCommand,
+  streamProgress,
+} from '@va/core';
 import { heterogeneitySweep, simulateBandit } from '@va/theory';
 import { help, parseFlags } from './cli.js';
 import { buildReport } from './report.js';
@@ -14,6 +20,8 @@ async function main(): Promise<void> {
     return;
   }
   console.error(`settings: ${JSON.stringify(flags)}`);
+  // Before the simulation, so that a bad --out does not cost the run.
+  await checkOutputDir(displayPath(flags.out), { label: '--out', base: callerDirectory() });
   const started = performance.now();
   // A live line on a terminal, every ~10% with the rate and the time left in logs.
   const progress = streamProgress(process.stderr);
@@ -65,10 +73,9 @@ async function main(): Promise<void> {
 
   const report = buildReport({ flags, figure3, figure3Simplex, figure4, seconds });
   const files = await report.write(flags.out, { spec: true });
-  const shown = relative(process.cwd(), files.report);
   const count = Object.keys(files.charts).length;
   console.log(
-    `Simulated in ${formatNumber(seconds, 3)} s. Report: ${shown.startsWith('..') ? files.report : shown} (${count} figures beside it)`,
+    `Simulated in ${formatNumber(seconds, 3)} s. Report: ${displayPath(files.report)} (${count} figures beside it)`,
   );
 }
 

@@ -1,12 +1,14 @@
 // Smoke test of the example's one command: a small run writes the report with both figures.
 
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { UsageError } from '@va/core';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
+import { parseFlags } from '../src/cli.js';
 
 const run = promisify(execFile);
 const main = new URL('../src/main.ts', import.meta.url).pathname;
@@ -36,5 +38,62 @@ describe('examples/bandit', () => {
     ).rejects.toMatchObject({
       code: 2,
     });
+  }, 30_000);
+
+  /** Runs the example to the end: exit code and output, whatever the code. */
+  const exit = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+    run(process.execPath, ['--import', 'tsx', main, ...args], {
+      cwd: options.cwd ?? new URL('..', import.meta.url).pathname,
+      env: { ...process.env, ...options.env },
+    }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it("runs the README's `pnpm --filter ... start -- <flags>`: the `--` pnpm passes on, --out relative to the caller", async () => {
+    const caller = tempDir('va-bandit-caller-');
+    // pnpm runs the script in examples/bandit and sets INIT_CWD to where the user typed it.
+    const r = await exit(['--', '--samples', '1000', '--seed', '7', '--out', 'report'], {
+      env: { INIT_CWD: caller },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Figure 3 \(SPEC example, 1000 draws\)/);
+    expect(r.stdout).toMatch(/Report: report\/REPORT\.md \(5 figures beside it\)\n$/);
+    expect(existsSync(join(caller, 'report', 'REPORT.md'))).toBe(true);
+    expect(existsSync(new URL('../report', import.meta.url))).toBe(false);
+  }, 60_000);
+
+  it('rejects numbers that would overflow or run for minutes', () => {
+    const cases: [string[], string][] = [
+      [['--epsilon', '1e308'], '--epsilon: must be in (0, 1e6] (got 1e+308)'],
+      [['--arms', '100000'], '--arms: must be an integer from 2 to 1,000 (got 100000)'],
+      [
+        ['--samples', '2000000', '--arms', '1000'],
+        '--arms: samples x arms must be at most 1e9 (Figure 4 draws that many normals per interval, about a second per 1e8) (got arms = 1000, samples = 2000000)',
+      ],
+      [
+        ['--samples', '1e8'],
+        '--samples: must be an integer from 100 to 10,000,000 (got 100000000)',
+      ],
+      // A negative number is read (no --seed=-1 needed), then refused for its range.
+      [['--seed', '-1'], '--seed: must be a non-negative integer (got -1)'],
+    ];
+    // Usage errors: exit code 2, as the spawned run above shows for one of them.
+    for (const [args, message] of cases) {
+      expect(() => parseFlags(args)).toThrow(new UsageError(message));
+    }
+  });
+
+  it('names an unusable --out before simulating, with exit code 1', async () => {
+    const caller = tempDir('va-bandit-caller-');
+    writeFileSync(join(caller, 'file'), '');
+    const r = await exit(['--samples', '1000', '--out', 'file/report'], {
+      env: { INIT_CWD: caller },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').at(-2)).toBe(
+      `bandit: --out file/report: ${join(caller, 'file')} is a file, not a folder. Fix: choose a path outside it for --out`,
+    );
   }, 30_000);
 });

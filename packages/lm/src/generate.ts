@@ -195,7 +195,19 @@ export async function generate(
   const stops = new Set([...eos, ...s.stopTokenIds]);
   const pad = s.padTokenId ?? model.config.padTokenId ?? tok?.padTokenId ?? eos[0] ?? 0;
   const longest = Math.max(...rows.map((r) => r.length));
-  if (model.config.family === 'gpt2' && longest + s.maxNewTokens > model.config.maxPositions) {
+  const context = model.config.maxPositions;
+  if (model.config.family === 'gpt2' && longest >= context) {
+    // A prompt that fills the context leaves no room for any token: say so, not "at most -72".
+    const at = rows.findIndex((r) => r.length === longest);
+    throw new ValidationError(
+      'generate',
+      `prompts[${at}]`,
+      `at most ${context - 1} tokens, so that at least one new token fits in the model's context of ${context} (n_positions)`,
+      longest,
+      `Shorten it, or keep its last ${context - s.maxNewTokens} tokens to leave room for maxNewTokens (${s.maxNewTokens}).`,
+    );
+  }
+  if (model.config.family === 'gpt2' && longest + s.maxNewTokens > context) {
     throw new ValidationError(
       'generate',
       'options.maxNewTokens',

@@ -207,6 +207,12 @@ describe('generate errors', () => {
     await expect(model.generate([[1, 2, 3]], { maxNewTokens: 6 })).rejects.toThrow(
       /maxNewTokens.*at most 5/,
     );
+    // A prompt longer than the context: named as such, never "maxNewTokens must be at most -2".
+    await expect(
+      model.generate([[1], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], { maxNewTokens: 3 }),
+    ).rejects.toThrow(
+      "generate: argument 'prompts[1]' must be at most 7 tokens, so that at least one new token fits in the model's context of 8 (n_positions), got 10. Shorten it, or keep its last 5 tokens to leave room for maxNewTokens (3).",
+    );
     await expect(model.generate([[1]], { topK: -1 })).rejects.toThrow(/GenerationConfig.topK/);
     model.dispose();
   });
