@@ -302,7 +302,7 @@ async function download(
     }
     done++;
     opts.logger.info(`${name}: ${file}`);
-    opts.onProgress?.({ task: `download ${name}`, done, total: total() });
+    opts.onProgress?.({ task: `download ${name}`, done, total: total(), unit: 'files' });
   }
   await writeRef(location, revision, sha);
   return location.snapshotPath(sha);

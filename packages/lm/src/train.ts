@@ -7,6 +7,7 @@ import {
   type ConfigSpec,
   defineConfig,
   deriveSeed,
+  formatNumber,
   is,
   type Logger,
   type ProgressCallback,
@@ -244,7 +245,13 @@ export function trainCausalLM(
       }
       if (s.evalEvery > 0 && (step + 1) % s.evalEvery === 0 && step !== s.steps - 1)
         evaluate(step + 1);
-      onProgress?.({ task: 'train', done: step + 1, total: s.steps });
+      onProgress?.({
+        task: 'train',
+        done: step + 1,
+        total: s.steps,
+        unit: 'steps',
+        detail: `loss ${formatNumber(loss)}`,
+      });
     }
     evaluate(s.steps);
   } finally {

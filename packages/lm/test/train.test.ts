@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Logger } from '@va/core';
+import { formatNumber, type Logger, type Progress } from '@va/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW, clipGradNorm } from '../src/adamw.js';
 import { createCausalLM } from '../src/causal-lm.js';
@@ -170,7 +170,7 @@ describe.each([
       warn: () => {},
       metrics: (_s, v) => metrics.push({ ...v }),
     };
-    let progress = 0;
+    let progress: Progress | undefined;
     const res = trainCausalLM(
       model,
       { train: stream, validation: stream },
@@ -184,7 +184,7 @@ describe.each([
         evalEvery: 15,
         logger,
         onProgress: (p) => {
-          progress = p.done;
+          progress = p;
         },
       },
     );
@@ -198,7 +198,14 @@ describe.each([
     expect(res.evalLosses.map((e) => e.step)).toEqual([15, 30]);
     expect(res.evalLosses[1]!.loss).toBeLessThan(res.evalLosses[0]!.loss);
     expect(res.losses).toHaveLength(30);
-    expect(progress).toBe(30);
+    // The last report: every step done, counted in steps, with the last step's loss.
+    expect(progress).toEqual({
+      task: 'train',
+      done: 30,
+      total: 30,
+      unit: 'steps',
+      detail: `loss ${formatNumber(res.losses[29]!)}`,
+    });
     expect(() =>
       trainCausalLM(model, { train: [1, 2, 3] }, { steps: 1, contextLength: 8 }),
     ).toThrow(/sampleWindows: argument 'stream' must be at least 10 tokens/);

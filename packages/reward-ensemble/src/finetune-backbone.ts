@@ -7,6 +7,7 @@ import {
   DivergenceError,
   defineConfig,
   deriveSeed,
+  formatNumber,
   is,
   type Logger,
   type ProgressCallback,
@@ -169,7 +170,13 @@ export async function finetuneLmBackbone(
       if ((step + 1) % cfg.logEvery === 0 || step + 1 === totalSteps) {
         logger.metrics(step + 1, { 'ensemble/stage1/loss': avg, 'ensemble/stage1/lr': lr });
       }
-      options.onProgress?.({ task: 'stage 1: backbone + head', done: step + 1, total: totalSteps });
+      options.onProgress?.({
+        task: 'stage 1: backbone + head',
+        done: step + 1,
+        total: totalSteps,
+        unit: 'steps',
+        detail: `loss ${formatNumber(avg)}`,
+      });
       if (cfg.stopAtLoss > 0 && window.length === cfg.lossWindow && avg <= cfg.stopAtLoss) {
         stoppedEarly = true;
         logger.info(

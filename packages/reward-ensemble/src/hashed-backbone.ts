@@ -119,11 +119,11 @@ export class HashedBackbone implements Backbone {
     texts.forEach((text, r) => {
       if (r % 256 === 0) {
         options.signal?.throwIfAborted();
-        options.onProgress?.({ task: 'embed', done: r, total: texts.length });
+        options.onProgress?.({ task: 'embed', done: r, total: texts.length, unit: 'texts' });
       }
       this.embedOne(text, data, r * this.dim);
     });
-    options.onProgress?.({ task: 'embed', done: texts.length, total: texts.length });
+    options.onProgress?.({ task: 'embed', done: texts.length, total: texts.length, unit: 'texts' });
     return { rows: texts.length, dim: this.dim, data };
   }
 

@@ -7,6 +7,7 @@ import {
   DivergenceError,
   defineConfig,
   deriveSeed,
+  formatNumber,
   is,
   type Logger,
   type ProgressCallback,
@@ -415,8 +416,10 @@ export function trainHeads(
     if (!memberState.some((s) => s.active)) break;
     const lr = learningRateAt(step, { ...cfg, warmupSteps, totalSteps });
     let stepLoss = 0;
+    let stepMembers = 0;
     memberState.forEach((st, j) => {
       if (!st.active) return;
+      stepMembers++;
       if (st.pos === 0) st.perm = st.order.shuffle(st.rows.slice());
       const batch = st.perm.slice(st.pos, st.pos + cfg.batchSize);
       st.pos = st.pos + cfg.batchSize >= nTrain ? 0 : st.pos + cfg.batchSize;
@@ -456,7 +459,13 @@ export function trainHeads(
     const due =
       cfg.evalEvery > 0 ? (step + 1) % cfg.evalEvery === 0 : (step + 1) % stepsPerEpoch === 0;
     if (due || step + 1 === totalSteps) validate(step + 1);
-    options.onProgress?.({ task: 'train heads', done: step + 1, total: totalSteps });
+    options.onProgress?.({
+      task: 'train heads',
+      done: step + 1,
+      total: totalSteps,
+      unit: 'steps',
+      detail: `mean loss ${formatNumber(stepLoss / stepMembers)}`,
+    });
   }
 
   // -------------------------------------------------------------------------------------------

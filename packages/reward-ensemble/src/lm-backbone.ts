@@ -174,6 +174,7 @@ export class LmBackbone implements Backbone {
         task: 'embed',
         done: Math.min(start + batchSize, texts.length),
         total: texts.length,
+        unit: 'texts',
       });
     }
     return { rows: texts.length, dim: this.dim, data };

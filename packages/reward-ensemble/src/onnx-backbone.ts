@@ -243,6 +243,7 @@ export class OnnxBackbone implements Backbone {
         task: 'embed',
         done: Math.min(start + batchSize, texts.length),
         total: texts.length,
+        unit: 'texts',
       });
     }
     return concatFeatures(parts, this.dim);

@@ -366,6 +366,7 @@ export async function judgeFile(options: JudgeFileOptions): Promise<JudgeFileSum
       task: 'judging',
       done: s.judged + s.skipped + s.failed + s.malformed,
       total,
+      unit: 'lines',
     });
   // Stops launching on the caller's signal, and on a failed write (nothing more can be kept).
   const stop = new AbortController();

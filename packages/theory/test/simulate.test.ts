@@ -87,7 +87,13 @@ describe('simulateBandit', () => {
 
   it('uses matchedEpsilon unless told otherwise, and reports progress', () => {
     const progress: number[] = [];
-    const sim = simulateBandit({ samples: 10_000, onProgress: (p) => progress.push(p.done) });
+    const sim = simulateBandit({
+      samples: 10_000,
+      onProgress: (p) => {
+        progress.push(p.done);
+        expect(p).toMatchObject({ task: 'simulateBandit', total: 10_000, unit: 'draws' });
+      },
+    });
     expect(sim.config.epsilonVarianceAware).toBeCloseTo(0.001, 15);
     expect(progress.at(-1)).toBe(10_000);
     expect(progress.length).toBeGreaterThan(1);
