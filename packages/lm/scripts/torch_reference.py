@@ -322,8 +322,9 @@ def gemma_forward(w, cfg, ids, mask):
         cos, sin = local_rope if sliding[i] else global_rope
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
-        k = torch.repeat_interleave(k, nh // nkv, dim=1)
-        v = torch.repeat_interleave(v, nh // nkv, dim=1)
+        # HF's repeat_kv (expand + reshape; it also exports to ONNX with dynamic shapes).
+        k = k[:, :, None].expand(b, nkv, nh // nkv, t, hd).reshape(b, nh, t, hd)
+        v = v[:, :, None].expand(b, nkv, nh // nkv, t, hd).reshape(b, nh, t, hd)
         # HF's eager attention: scale, soft-cap, then the (sliding or full) causal mask.
         scores = softcap((q @ k.transpose(-1, -2)) * scaling, attn_cap)
         scores = scores + (window_bias if sliding[i] else full_bias)

@@ -5,6 +5,7 @@ import { ConfigError, type ConfigSpec, defineConfig, describeValue, is } from '@
 import {
   allIds,
   checkRopeScaling,
+  decoderCommon,
   firstId,
   optionalPositiveInteger,
   pick,
@@ -260,14 +261,6 @@ export function parseModelConfig(json: Record<string, unknown> | ModelConfig): M
     } satisfies Gpt2ModelConfig);
   }
   const hf = LlamaConfig.resolve(pick(LlamaConfig, raw));
-  const numKvHeads = hf.num_key_value_heads ?? hf.num_attention_heads;
-  if (hf.num_attention_heads % numKvHeads !== 0) {
-    throw new ConfigError(
-      'LlamaConfig',
-      'num_key_value_heads',
-      `${numKvHeads} must divide num_attention_heads ${hf.num_attention_heads}`,
-    );
-  }
   if (hf.head_dim === null && hf.hidden_size % hf.num_attention_heads !== 0) {
     throw new ConfigError(
       'LlamaConfig',
@@ -276,35 +269,15 @@ export function parseModelConfig(json: Record<string, unknown> | ModelConfig): M
     );
   }
   const headDim = hf.head_dim ?? hf.hidden_size / hf.num_attention_heads;
-  if (headDim % 2 !== 0) {
-    throw new ConfigError(
-      'LlamaConfig',
-      'head_dim',
-      `rotary needs an even head_dim, got ${headDim}`,
-    );
-  }
   const isQwen2 = modelType === 'qwen2';
   return Object.freeze({
     family: 'llama',
     modelType: modelType as 'llama' | 'qwen2' | 'mistral',
     hf,
-    vocabSize: hf.vocab_size,
-    hiddenSize: hf.hidden_size,
-    numLayers: hf.num_hidden_layers,
-    numHeads: hf.num_attention_heads,
-    numKvHeads,
-    headDim,
-    intermediateSize: hf.intermediate_size,
-    maxPositions: hf.max_position_embeddings,
-    normEps: hf.rms_norm_eps,
-    tieWordEmbeddings: hf.tie_word_embeddings,
-    bosTokenId: firstId(hf.bos_token_id),
-    eosTokenIds: allIds(hf.eos_token_id),
-    padTokenId: firstId(hf.pad_token_id),
+    ...decoderCommon('LlamaConfig', hf, headDim, frozenRaw),
     qkvBias: isQwen2 || hf.attention_bias,
     oBias: !isQwen2 && hf.attention_bias,
     slidingWindow: modelType === 'mistral' ? (hf.sliding_window ?? undefined) : undefined,
-    raw: frozenRaw,
   } satisfies LlamaModelConfig);
 }
 

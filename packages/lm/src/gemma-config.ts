@@ -1,12 +1,11 @@
 // Gemma configs (`gemma`, `gemma2`, `gemma3_text`) read from a Hugging Face `config.json`, with the
 // defaults of transformers' GemmaConfig, Gemma2Config and Gemma3TextConfig for keys a file omits.
 
-import { ConfigError, type ConfigSpec, defineConfig, describeValue, is } from '@va/core';
+import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
 import type { CommonConfig } from './config.js';
 import {
-  allIds,
   checkRopeScaling,
-  firstId,
+  decoderCommon,
   optionalPositive,
   optionalPositiveInteger,
   pick,
@@ -228,41 +227,13 @@ export function parseGemmaConfig(
 ): GemmaModelConfig {
   const type = raw.model_type as GemmaModelType;
   const hf = GemmaConfig.resolve({ ...GEMMA_TYPE_DEFAULTS[type], ...pick(GemmaConfig, raw) });
-  const numKvHeads = hf.num_key_value_heads ?? hf.num_attention_heads;
-  if (hf.num_attention_heads % numKvHeads !== 0) {
-    throw new ConfigError(
-      'GemmaConfig',
-      'num_key_value_heads',
-      `${numKvHeads} must divide num_attention_heads ${hf.num_attention_heads}`,
-    );
-  }
-  if (hf.head_dim % 2 !== 0) {
-    throw new ConfigError(
-      'GemmaConfig',
-      'head_dim',
-      `rotary needs an even head_dim, got ${describeValue(hf.head_dim)}`,
-    );
-  }
   const later = type !== 'gemma';
   const sliding = slidingLayers(type, hf);
   return Object.freeze({
     family: 'gemma',
     modelType: type,
     hf,
-    vocabSize: hf.vocab_size,
-    hiddenSize: hf.hidden_size,
-    numLayers: hf.num_hidden_layers,
-    numHeads: hf.num_attention_heads,
-    numKvHeads,
-    headDim: hf.head_dim,
-    intermediateSize: hf.intermediate_size,
-    maxPositions: hf.max_position_embeddings,
-    normEps: hf.rms_norm_eps,
-    tieWordEmbeddings: hf.tie_word_embeddings,
-    bosTokenId: firstId(hf.bos_token_id),
-    eosTokenIds: allIds(hf.eos_token_id),
-    padTokenId: firstId(hf.pad_token_id),
-    raw: frozenRaw,
+    ...decoderCommon('GemmaConfig', hf, hf.head_dim, frozenRaw),
     qkvBias: hf.attention_bias,
     oBias: hf.attention_bias,
     activation: hf.hidden_activation === 'gelu' ? 'exact' : 'tanh',

@@ -18,6 +18,7 @@ import {
   type Expected,
   FIXTURES,
   maxAbsDiff,
+  REFERENCE_CHECKPOINTS,
   TINY_GPT2,
   TINY_QWEN2,
   useBackend,
@@ -34,15 +35,7 @@ function bitsEqual(a: Float32Array, b: Float32Array): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-describe.each([
-  'gpt2-tiny',
-  'qwen2-tiny',
-  'llama-tiny',
-  'mistral-tiny',
-  'gemma-tiny',
-  'gemma2-tiny',
-  'gemma3-tiny',
-])('%s', (name) => {
+describe.each(REFERENCE_CHECKPOINTS)('%s', (name) => {
   it('loads through loadCausalLM, warns about nothing, and matches the reference logits', async () => {
     const warnings: string[] = [];
     const logger: Logger = { info: () => {}, warn: (m) => warnings.push(m), metrics: () => {} };

@@ -10,6 +10,17 @@ import { checkpointToParams } from '../src/weights.js';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
+/** The tiny checkpoints scripts/torch_reference.py writes, one per architecture it checks. */
+export const REFERENCE_CHECKPOINTS = [
+  'gpt2-tiny',
+  'qwen2-tiny',
+  'llama-tiny',
+  'mistral-tiny',
+  'gemma-tiny',
+  'gemma2-tiny',
+  'gemma3-tiny',
+] as const;
+
 /** Switches tfjs to `name` through selectBackend ('wasm' is ~25x faster than 'cpu' here). */
 export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
   await selectBackend({ backend: name });

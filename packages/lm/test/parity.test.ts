@@ -4,17 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { languageModelLoss } from '../src/train.js';
-import { fixtureModel, maxAbsDiff, useBackend } from './helpers.js';
+import { fixtureModel, maxAbsDiff, REFERENCE_CHECKPOINTS, useBackend } from './helpers.js';
 
-const CASES = [
-  'gpt2-tiny',
-  'qwen2-tiny',
-  'llama-tiny',
-  'mistral-tiny',
-  'gemma-tiny',
-  'gemma2-tiny',
-  'gemma3-tiny',
-] as const;
+const CASES = REFERENCE_CHECKPOINTS;
 
 describe.each(['cpu', 'wasm'] as const)('PyTorch parity on %s', (backend) => {
   beforeAll(() => useBackend(backend));

@@ -26,12 +26,14 @@ import { BackboneFinetuneConfig } from './finetune-backbone.js';
 import { HeadTrainingConfig } from './head-trainer.js';
 import { LmBackbone } from './lm-backbone.js';
 import { readPreferencePairs } from './preference-file.js';
+import { ENSEMBLE_PRESETS } from './presets.js';
 import { RewardEnsemble } from './reward-ensemble.js';
 import { evaluateEnsemble, splitPairs, trainEnsemble } from './train-ensemble.js';
 
 /** The command's own settings (the heads' and the first stage's come from their configs). */
 interface CommandConfig {
   data: string | null;
+  preset: string | null;
   backbone: string;
   model: string | null;
   out: string | null;
@@ -52,6 +54,12 @@ const CommandConfig = defineConfig<CommandConfig>('va-ensemble', {
     default: null,
     doc: 'preference pairs (train, analyze) or queries.jsonl (score)',
     type: 'string',
+  },
+  preset: {
+    default: null,
+    doc: "named settings (train): 'paper' = K 10 on lm:google/gemma-2b-it, Table 8's hyper-parameters; flags override",
+    type: 'string',
+    check: is.nullOr(is.oneOf(...(Object.keys(ENSEMBLE_PRESETS) as [string, ...string[]]))),
   },
   backbone: { default: 'hashed', doc: 'hashed | default | lm:<source> | onnx:<source>' },
   model: { default: null, doc: 'a saved ensemble folder (analyze, score)', type: 'string' },
@@ -127,6 +135,7 @@ const HELP = `va-ensemble: reward ensembles with their disagreement (variance-aw
 
 Usage:
   va-ensemble train   --data <pairs> [--backbone hashed] [--k 10] [--out out/ensemble] [options]
+  va-ensemble train   --data <pairs> --preset paper [--backbone lm:<gemma-2b-it folder>] [--offline]
   va-ensemble analyze --model <dir> --data <pairs> [--out <dir>]
   va-ensemble score   --model <dir> (--prompt <text> --response <text> | --data <queries.jsonl>)
 
@@ -246,8 +255,12 @@ function summary(report: DisagreementReport) {
 }
 
 async function train(settings: Settings, values: Values): Promise<void> {
-  const heads = headFlags.resolve(values);
+  const preset = settings.preset === null ? undefined : ENSEMBLE_PRESETS[settings.preset];
+  if (preset) logger.info(`preset ${preset.name}: ${preset.description}`);
+  const heads = headFlags.resolve(values, preset?.heads ?? {});
   if (heads.k < 2) throw new UsageError(`--k must be at least 2 (the variance needs 2 members)`);
+  // An explicit --backbone wins over the preset's (the same setting from a local folder, say).
+  const backboneText = commandFlags.read(values).backbone ?? preset?.backbone ?? settings.backbone;
   const stage1Set = Object.keys(stage1Flags.read(values));
   if (!settings.stage1 && stage1Set.length > 0) {
     throw new UsageError(`--${stage1Flags.flagOf[stage1Set[0]!]} needs --stage1`);
@@ -268,7 +281,7 @@ async function train(settings: Settings, values: Values): Promise<void> {
   }
   const seed = heads.seed;
   const { train: trainPairs, test } = splitPairs(file.pairs, settings.testFraction, seed);
-  const backbone = await createBackbone(settings.backbone, {
+  const backbone = await createBackbone(backboneText, {
     pooling: settings.pooling ?? undefined,
     maxLength: settings.maxLength ?? undefined,
     offline: settings.offline,
@@ -315,6 +328,7 @@ async function train(settings: Settings, values: Values): Promise<void> {
   );
   const metrics: Record<string, unknown> = {
     data: file.path,
+    preset: preset?.name ?? null,
     backbone: backbone.identity,
     malformedRows: file.malformed.length,
     trainPairs: trainPairs.length,

@@ -71,6 +71,12 @@ export {
   splitHHPair,
 } from './preference-record.js';
 export {
+  ENSEMBLE_PRESETS,
+  type EnsemblePreset,
+  PAPER_BACKBONE,
+  PAPER_PRESET,
+} from './presets.js';
+export {
   conversationText,
   ENSEMBLE_FORMAT,
   type MemberRewards,

@@ -1,4 +1,4 @@
-// A backbone on an `@va/lm` causal LM (GPT-2 / Llama family, the embedded default included): the
+// A backbone on an `@va/lm` causal LM (GPT-2, Llama family, Gemma; the embedded default too): the
 // final-layer hidden state of the last non-padding token (or the mean), as the paper reads Gemma.
 // Differentiable, so the paper's first stage can train it (see finetune-backbone.ts).
 
@@ -115,11 +115,19 @@ export class LmBackbone implements Backbone {
     this.trained = true;
   }
 
-  /** The tokenizer's chat template where it has one, else the HH-RLHF format. */
+  /**
+   * The tokenizer's chat template where it has one, else the HH-RLHF format. A template that writes
+   * the BOS token itself (Gemma's, Llama's) loses it here when the tokenizer adds one anyway, so the
+   * text reads as `apply_chat_template(tokenize=True)` tokenizes it: one BOS.
+   */
   formatConversation(messages: readonly ChatMessage[]): string {
     const tok = this.model.tokenizer;
     if (!tok?.chatTemplate) return formatHHDialogue(messages);
-    return tok.applyChatTemplate(messages.map((m) => ({ ...m })));
+    const text = tok.applyChatTemplate(messages.map((m) => ({ ...m })));
+    const bos = tok.bosTokenId;
+    if (bos === undefined || tok.encode('')[0] !== bos) return text;
+    const bosText = tok.decode([bos]);
+    return bosText && text.startsWith(bosText) ? text.slice(bosText.length) : text;
   }
 
   /** Token ids and mask of a batch: right padding (exact for pooled features), left truncation. */
@@ -145,12 +153,12 @@ export class LmBackbone implements Backbone {
   ): TF.Tensor2D {
     const tf = this.tf;
     return tf.tidy(() => {
-      const { logits, hiddenStates } = this.model.forward(batch.inputIds, {
+      // The final norm's output only: no output head (for Gemma's 256k-token table, the head's
+      // transpose alone would be 2 GiB per call).
+      const hiddenStates = this.model.hiddenStates(batch.inputIds, {
         attentionMask: batch.attentionMask,
-        logits: 'last',
         training,
       });
-      logits.dispose();
       const [b, t] = hiddenStates.shape;
       const w = tf.tensor3d(poolingWeights(batch.attentionMask, this.pooling, 'LmBackbone.embed'), [
         b,
