@@ -274,6 +274,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   };
 
   if (options.inProcess) {
+    const { selectBackend } = await import('@va/lm');
+    await selectBackend({ logger });
     for (let job = next(); job; job = next()) {
       running.set(job.id, { id: job.id, start: performance.now() });
       report();

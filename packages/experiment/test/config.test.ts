@@ -129,3 +129,32 @@ describe('the embedded task', () => {
     }
   });
 });
+
+describe('the paper config file', () => {
+  it("resolves to the paper's GPT-2 / ensemble setting", async () => {
+    const { readConfigFile } = await import('../src/command.js');
+    const file = await readConfigFile(
+      new URL('../configs/paper-gpt2-ensemble.yaml', import.meta.url).pathname,
+    );
+    const c = ExperimentConfig.resolve(file);
+    expect([c.policy, c.seeds, c.settings, c.ensemble.backbone, c.ensemble.k]).toEqual([
+      'gpt2',
+      80,
+      ['ensemble'],
+      'lm:gpt2',
+      10,
+    ]);
+    const { PPOConfig } = await import('@va/ppo');
+    const v = PPOConfig.resolve(ppoFor(c, 'vanilla'));
+    const va = PPOConfig.resolve(ppoFor(c, 'variance-aware'));
+    expect([v.batchSize, v.steps, v.learningRate, v.initKlCoef, v.adaptiveKl]).toEqual([
+      128,
+      192,
+      1.414e-5,
+      0.2,
+      false,
+    ]);
+    expect([va.learningRate, va.initKlCoef]).toEqual([1.5e-5, 0.05]);
+    expect(va.generation).toMatchObject({ maxNewTokens: 32, minNewTokens: 8, temperature: 1.5 });
+  });
+});
