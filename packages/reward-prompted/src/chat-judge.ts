@@ -10,7 +10,7 @@ import {
   silentLogger,
 } from '@va/core';
 import type { ChatClient, TokenUsage } from './chat-client.js';
-import { type Judge, type Judgment, NO_USAGE, orderedScale } from './judge.js';
+import { type Judge, type Judgment, NO_USAGE, orderedScale, readJudgment } from './judge.js';
 import { CACHE_FORMAT, cacheKey, JudgeCache } from './judge-cache.js';
 import {
   buildJudgeMessages,
@@ -19,7 +19,7 @@ import {
   PROMPT_VERSION,
   reaskPrompt,
 } from './judge-prompt.js';
-import { IntervalParseError, parseInterval } from './parse-interval.js';
+import { IntervalParseError } from './parse-interval.js';
 
 /** Settings of a {@link ChatJudge}: the prompt's, plus the re-ask budget. */
 export interface ChatJudgeConfig extends JudgePromptConfig {
@@ -97,19 +97,12 @@ export class ChatJudge implements Judge {
       if (costUsd !== null && answer.costUsd !== null) costUsd += answer.costUsd;
       cached &&= answer.cached;
       try {
-        const interval = parseInterval(answer.text, {
-          low: this.config.scaleLow,
-          high: this.config.scaleHigh,
-        });
-        return {
-          interval,
-          judge: this.name,
-          promptVersion: this.promptVersion,
+        return readJudgment(this, answer.text, {
           attempts: attempt,
           usage: { promptTokens, completionTokens },
           costUsd,
           cached,
-        };
+        });
       } catch (e) {
         if (!(e instanceof IntervalParseError)) throw e;
         const cut =

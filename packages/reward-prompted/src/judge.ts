@@ -4,6 +4,7 @@
 import type { ConfigField, ConfigRule, RewardQuery } from '@va/core';
 import type { TokenUsage } from './chat-client.js';
 import type { Interval } from './interval.js';
+import { parseInterval } from './parse-interval.js';
 
 /** One judge's verdict on one (prompt, response) pair. */
 export interface Judgment {
@@ -65,3 +66,16 @@ export const orderedScale: ConfigRule<JudgeScale> = Object.freeze({
   check: (c: Readonly<JudgeScale>) =>
     c.scaleLow < c.scaleHigh ? undefined : 'must be below scaleHigh',
 });
+
+/**
+ * The {@link Judgment} of `judge` whose answer is `text`: the interval read on the judge's scale
+ * (throws `IntervalParseError` when there is none), with the bookkeeping of the calls behind it.
+ */
+export function readJudgment(
+  judge: Pick<Judge, 'name' | 'promptVersion' | 'scale'>,
+  text: string,
+  calls: Pick<Judgment, 'attempts' | 'usage' | 'costUsd' | 'cached'>,
+): Judgment {
+  const interval = parseInterval(text, { low: judge.scale[0], high: judge.scale[1] });
+  return { interval, judge: judge.name, promptVersion: judge.promptVersion, ...calls };
+}

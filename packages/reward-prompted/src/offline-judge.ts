@@ -8,9 +8,9 @@ import {
   type Judgment,
   NO_USAGE,
   orderedScale,
+  readJudgment,
   scaleFields,
 } from './judge.js';
-import { parseInterval } from './parse-interval.js';
 import { scoreSentiment } from './sentiment.js';
 
 /** A programmatic score: polarity in [-1, 1] (low to high end of the scale), ambiguity in [0, 1]. */
@@ -111,18 +111,11 @@ export class OfflineJudge implements Judge {
 
   /** {@link judge} without the promise, for tight loops. */
   judgeSync(query: RewardQuery): Judgment {
-    const interval = parseInterval(this.answer(query), {
-      low: this.config.scaleLow,
-      high: this.config.scaleHigh,
-    });
-    return {
-      interval,
-      judge: this.name,
-      promptVersion: this.promptVersion,
+    return readJudgment(this, this.answer(query), {
       attempts: 1,
       usage: NO_USAGE,
       costUsd: 0,
       cached: false,
-    };
+    });
   }
 }
