@@ -286,6 +286,16 @@ describe('va-judge', () => {
     const dir = tempDir('va-cli-');
     const input = offlineInput(dir);
     writeFileSync(join(dir, 'file'), '');
+    // An endpoint nobody listens on: nothing may reach it.
+    const judgeTo = (out: string) => [
+      input,
+      '-o',
+      out,
+      '--base-url',
+      'http://127.0.0.1:9/v1',
+      '--model',
+      'm',
+    ];
     const cases: [string[], string][] = [
       [
         [dir, '-o', join(dir, 'o.jsonl'), '--offline'],
@@ -304,31 +314,11 @@ describe('va-judge', () => {
         `-o ${join(dir, 'file', 'o.jsonl')}: ${join(dir, 'file')} is a file, not a folder. Fix: choose a path outside it for -o`,
       ],
       [
-        [
-          input,
-          '-o',
-          join(dir, 'o.jsonl'),
-          '--base-url',
-          'http://127.0.0.1:9/v1',
-          '--model',
-          'm',
-          '--rubric-file',
-          join(dir, 'none.txt'),
-        ],
+        [...judgeTo(join(dir, 'o.jsonl')), '--rubric-file', join(dir, 'none.txt')],
         `--rubric-file ${join(dir, 'none.txt')}: no such file. Fix: check the path`,
       ],
       [
-        [
-          input,
-          '-o',
-          join(dir, 'o.jsonl'),
-          '--base-url',
-          'http://127.0.0.1:9/v1',
-          '--model',
-          'm',
-          '--cache-dir',
-          join(dir, 'file', 'c'),
-        ],
+        [...judgeTo(join(dir, 'o.jsonl')), '--cache-dir', join(dir, 'file', 'c')],
         `--cache-dir ${join(dir, 'file', 'c')}: ${join(dir, 'file')} is a file, not a folder. Fix: choose a path outside it for --cache-dir`,
       ],
     ];

@@ -48,6 +48,18 @@ function writeInput(dir: string, lines: string[]): string {
   return path;
 }
 
+/** `n` reviews judged offline into a fresh output: the paths and the output's lines. */
+async function judgedReviews(n: number) {
+  const dir = tempDir('va-judgefile-');
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ prompt: 'Review:', response: `${REVIEWS[i % 6]} (${i})` }),
+  );
+  const input = writeInput(dir, lines);
+  const output = join(dir, 'out.jsonl');
+  await judgeFile({ input, output, judge: new OfflineJudge() });
+  return { input, output, full: readFileSync(output, 'utf8').split('\n').filter(Boolean) };
+}
+
 describe('judgeFile', () => {
   it('writes one row per pair, reports malformed lines by number', async () => {
     const dir = tempDir('va-judgefile-');
@@ -89,14 +101,7 @@ describe('judgeFile', () => {
   });
 
   it('resumes: skips rows already written, drops a partial last line, no gaps, no duplicates', async () => {
-    const dir = tempDir('va-judgefile-');
-    const lines = Array.from({ length: 40 }, (_, i) =>
-      JSON.stringify({ prompt: 'Review:', response: `${REVIEWS[i % 6]} (${i})` }),
-    );
-    const input = writeInput(dir, lines);
-    const output = join(dir, 'out.jsonl');
-    await judgeFile({ input, output, judge: new OfflineJudge() });
-    const full = readFileSync(output, 'utf8').split('\n').filter(Boolean);
+    const { input, output, full } = await judgedReviews(40);
     // Simulate a kill: 11 complete rows, then half of the 12th.
     writeFileSync(output, `${full.slice(0, 11).join('\n')}\n${full[11]!.slice(0, 30)}`);
     const warned: string[] = [];
@@ -324,14 +329,7 @@ describe('judgeFile', () => {
   });
 
   it('counts only complete rows: half-written, glued and incomplete rows are judged again', async () => {
-    const dir = tempDir('va-judgefile-');
-    const lines = Array.from({ length: 8 }, (_, i) =>
-      JSON.stringify({ prompt: 'Review:', response: `${REVIEWS[i % 6]} (${i})` }),
-    );
-    const input = writeInput(dir, lines);
-    const output = join(dir, 'out.jsonl');
-    await judgeFile({ input, output, judge: new OfflineJudge() });
-    const full = readFileSync(output, 'utf8').split('\n').filter(Boolean);
+    const { input, output, full } = await judgedReviews(8);
     const row = (i: number) => JSON.parse(full[i]!) as OutputRow;
     const { mean, ...noMean } = row(2);
     writeFileSync(
