@@ -1,82 +1,17 @@
-// The paper's bandit experiments (SPEC section 2, Figures 3 and 4) with one command: simulate,
-// print a summary, and write REPORT.md with its figures into examples/bandit/out/.
+// The paper's bandit experiments (SPEC section 2, Figures 3 and 4) with one command: `va bandit`
+// of @va/experiment, writing its report into examples/bandit/out/ by default.
 
-import {
-  callerDirectory,
-  checkOutputDir,
-  displayPath,
-  formatNumber,
-  runCommand,
-  streamProgress,
-} from '@va/core';
-import { heterogeneitySweep, simulateBandit } from '@va/theory';
-import { help, parseFlags } from './cli.js';
-import { buildReport } from './report.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommand } from '@va/core';
+import { banditCommand } from '@va/experiment';
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
-  if (flags === 'help') {
-    process.stdout.write(help());
-    return;
-  }
-  console.error(`settings: ${JSON.stringify(flags)}`);
-  // Before the simulation, so that a bad --out does not cost the run.
-  await checkOutputDir(displayPath(flags.out), { label: '--out', base: callerDirectory() });
-  const started = performance.now();
-  // A live line on a terminal, every ~10% with the rate and the time left in logs.
-  const progress = streamProgress(process.stderr);
-  const common = { samples: flags.samples, seed: flags.seed, epsilon: flags.epsilon };
+const here = dirname(fileURLToPath(import.meta.url));
 
-  // Figure 3: SPEC's example (the defaults of simulateBandit), closed-form policies.
-  const figure3 = simulateBandit({
-    ...common,
-    onProgress: (p) => progress({ ...p, task: 'Figure 3' }),
-  });
-  // The same on the probability simplex, with a radius where its constraints bind.
-  const figure3Simplex = flags.simplex
-    ? simulateBandit({
-        ...common,
-        epsilon: 0.1,
-        constraint: 'simplex',
-        onProgress: (p) => progress({ ...p, task: 'Figure 3 (simplex)' }),
-      })
-    : undefined;
-  // Figure 4: narrow vs wide variance intervals.
-  const figure4 = heterogeneitySweep({
-    ...common,
-    arms: flags.arms,
-    onProgress: (p) => progress({ ...p, task: 'Figure 4' }),
-  });
-  const seconds = (performance.now() - started) / 1000;
-
-  const pct = (p: number) => `${formatNumber(100 * p, 3)}%`;
-  console.log(
-    `Figure 3 (SPEC example, ${flags.samples} draws), reference return ${formatNumber(figure3.reference, 4)}:`,
-  );
-  for (const [name, key] of [
-    ['vanilla', 'vanilla'],
-    ['variance-aware', 'varianceAware'],
-  ] as const) {
-    console.log(
-      `  ${name.padEnd(15)} risk ${pct(figure3.risk[key]).padStart(7)} ± ${pct(figure3.standardError[key])}` +
-        `   Theorem 2.4: ${pct(figure3.closedForm![key])}` +
-        (figure3Simplex ? `   simplex variant: ${pct(figure3Simplex.risk[key])}` : ''),
-    );
-  }
-  console.log('Figure 4 (std of the true return):');
-  for (const r of figure4.results) {
-    const { vanilla, varianceAware } = r.spread;
-    console.log(
-      `  ${r.interval.label.padEnd(20)} vanilla ${formatNumber(vanilla.std, 3)}   variance-aware ${formatNumber(varianceAware.std, 3)}   ratio ${formatNumber(varianceAware.std / vanilla.std, 3)}`,
-    );
-  }
-
-  const report = buildReport({ flags, figure3, figure3Simplex, figure4, seconds });
-  const files = await report.write(flags.out, { spec: true });
-  const count = Object.keys(files.charts).length;
-  console.log(
-    `Simulated in ${formatNumber(seconds, 3)} s. Report: ${displayPath(files.report)} (${count} figures beside it)`,
-  );
-}
-
-await runCommand('bandit', main);
+await runCommand('bandit', () =>
+  banditCommand(process.argv.slice(2), {
+    usage:
+      'npx pnpm@12.21.0 --filter @va/example-bandit start -- [options]   (or: va bandit [options])',
+    defaults: { out: join(here, '..', 'out') },
+  }),
+);

@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UsageError } from '@va/core';
+import { parseBanditFlags as parseFlags } from '@va/experiment';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
-import { parseFlags } from '../src/cli.js';
 
 const run = promisify(execFile);
 const main = new URL('../src/main.ts', import.meta.url).pathname;

@@ -19,6 +19,7 @@ import {
 } from '@va/core';
 import { ppoCommand } from '@va/ppo';
 import { parse as parseYaml } from 'yaml';
+import { banditCommand } from './bandit/bandit-command.js';
 import { ExperimentConfig } from './config.js';
 import { writeReport } from './report.js';
 import { collectResults } from './results.js';
@@ -44,6 +45,7 @@ Commands:
   ppo                  train one policy with vanilla or variance-aware PPO (as va-ppo)
   ensemble ...         reward ensembles: train, score, analyze (as va-ensemble)
   judge ...            interval judgments of (prompt, response) pairs (as va-judge)
+  bandit               the bandit experiments: Figures 3 and 4, the risks beside Theorem 2.4
 
 Exit codes: 0 done, 1 failure, 2 usage.
 `;
@@ -250,13 +252,15 @@ export async function vaCommand(
       return experimentCommand(rest, logger, out);
     case 'ppo':
       return ppoCommand(rest, { logger, stdout: out });
+    case 'bandit':
+      return banditCommand(rest, { stdout: out });
     case 'ensemble':
       return delegate('@va/reward-ensemble', 'va-ensemble', rest);
     case 'judge':
       return delegate('@va/reward-prompted', 'va-judge', rest);
     default:
       throw new UsageError(
-        `unknown command '${command}'; expected experiment, ppo, ensemble or judge (va --help lists them)`,
+        `unknown command '${command}'; expected experiment, ppo, ensemble, judge or bandit (va --help lists them)`,
       );
   }
 }

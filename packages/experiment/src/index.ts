@@ -1,3 +1,14 @@
+export {
+  type BanditCommandOptions,
+  banditCommand,
+} from './bandit/bandit-command.js';
+export {
+  BanditRunConfig,
+  type BanditRunSettings,
+  banditHelp,
+  DEFAULT_BANDIT_OUT,
+  parseBanditFlags,
+} from './bandit/bandit-config.js';
 export { DEFAULT_RUN_DIR, readConfigFile, statusLine, vaCommand } from './command.js';
 export {
   EnsembleSettingConfig,

@@ -76,6 +76,18 @@ describe('va', () => {
     });
   });
 
+  it('runs the bandit experiments as va bandit', async () => {
+    const out = join(tmp, 'bandit');
+    const r = await va('bandit', '--samples', '2000', '--seed', '3', '--no-simplex', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/vanilla\s+risk .*Theorem 2\.4: 14\.1%/);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(join(out, 'REPORT.md'), 'utf8')).toContain(
+      '| Monte Carlo draws per experiment | 2000 |',
+    );
+    expect((await va('bandit', '--arms', '1')).code).toBe(2);
+  });
+
   it('reads YAML and JSON config files', async () => {
     const yaml = join(tmp, 'run.yaml');
     await writeFile(

@@ -1,11 +1,11 @@
-// The bandit example's report: Figure 3 (true returns of both policies against the reference, risk
+// The bandit experiments' report (`va bandit`): Figure 3 (true returns of both policies against the reference, risk
 // beside Theorem 2.4) and Figure 4 (narrow vs wide variance intervals), as REPORT.md with charts.
 
 import { formatNumber } from '@va/core';
 import { barChart, histogram, MarkdownReport } from '@va/report';
 import { summarize } from '@va/stats';
 import type { BanditSimulation, HeterogeneitySweep } from '@va/theory';
-import type { ExampleSettings } from './cli.js';
+import type { BanditRunSettings } from './bandit-config.js';
 
 const COLORS = { vanilla: '#0072B2', varianceAware: '#D55E00' } as const;
 const METHODS = [
@@ -68,7 +68,7 @@ function columns(row: Record<string, unknown>) {
 }
 
 export interface Results {
-  flags: ExampleSettings;
+  flags: BanditRunSettings;
   figure3: BanditSimulation;
   figure3Simplex?: BanditSimulation;
   figure4: HeterogeneitySweep;

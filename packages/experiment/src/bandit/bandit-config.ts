@@ -1,12 +1,8 @@
-// The bandit example's settings and command line: one config (defaults from @va/theory's specs),
-// its flags and help generated from the schema by @va/core's configFlags.
+// The settings and command line of `va bandit` (the paper's bandit experiments, SPEC 2): one config
+// (defaults from @va/theory's specs), its flags and help generated from the schema.
 
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { callerPath, configFlags, defineConfig, is, parseCommandLine } from '@va/core';
 import { BanditConfig, HeterogeneityConfig } from '@va/theory';
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 const integerIn = (min: number, max: number) => (v: number) =>
   Number.isInteger(v) && v >= min && v <= max
@@ -16,8 +12,8 @@ const integerIn = (min: number, max: number) => (v: number) =>
 /** The Figure 4 work: `samples * arms` normals per interval (about 1e8 a second). */
 const MAX_DRAWS = 1e9;
 
-/** What one run of the example does. */
-export interface ExampleConfig {
+/** What one run of the bandit experiments does. */
+export interface BanditRunConfig {
   /** Monte Carlo draws per experiment. */
   samples: number;
   /** Seed of every draw. */
@@ -28,12 +24,15 @@ export interface ExampleConfig {
   arms: number;
   /** Also run Figure 3 on the probability simplex. */
   simplex: boolean;
-  /** Report folder; `null`: `examples/bandit/out`. */
+  /** Report folder, relative to where the command runs; `null`: the command's default. */
   out: string | null;
 }
 
-export const ExampleConfig = defineConfig<ExampleConfig, { out: string }>(
-  'ExampleConfig',
+/** Where `va bandit` writes its report when `--out` is not given. */
+export const DEFAULT_BANDIT_OUT = 'out/bandit';
+
+export const BanditRunConfig = defineConfig<BanditRunConfig, { out: string }>(
+  'BanditRunConfig',
   {
     samples: {
       default: BanditConfig.defaults.samples,
@@ -63,14 +62,14 @@ export const ExampleConfig = defineConfig<ExampleConfig, { out: string }>(
     simplex: { default: true, doc: 'also run Figure 3 on the probability simplex' },
     out: {
       default: null,
-      doc: 'report folder, relative to where you run the command (default: examples/bandit/out)',
+      doc: `report folder, relative to where you run the command (default: ${DEFAULT_BANDIT_OUT})`,
       type: 'string',
       check: is.nullOr((v: string) => (v ? undefined : 'must be a folder name')),
     },
   },
   {
-    // Relative to where the user typed the command: pnpm runs the script in examples/bandit.
-    derive: (c) => ({ out: c.out === null ? resolve(here, '..', 'out') : callerPath(c.out) }),
+    // Relative to where the user typed the command (pnpm runs scripts in the package folder).
+    derive: (c) => ({ out: callerPath(c.out ?? DEFAULT_BANDIT_OUT) }),
     rules: [
       {
         keys: ['arms', 'samples'],
@@ -84,12 +83,14 @@ export const ExampleConfig = defineConfig<ExampleConfig, { out: string }>(
 );
 
 /** The resolved settings of a run. */
-export type ExampleSettings = ReturnType<typeof ExampleConfig.resolve>;
+export type BanditRunSettings = ReturnType<typeof BanditRunConfig.resolve>;
 
-const flags = configFlags(ExampleConfig);
-
-export function help(): string {
-  return `Usage: pnpm start -- [options]   (or: npx pnpm@12.21.0 --filter @va/example-bandit start -- [options])
+export function banditHelp(
+  usage = 'va bandit [options]',
+  defaults: Partial<BanditRunConfig> = {},
+): string {
+  const flags = configFlags(BanditRunConfig, { defaults });
+  return `Usage: ${usage}
 
 Runs the paper's bandit experiments and writes a report:
   Figure 3  vanilla vs variance-aware policies on SPEC's 3-armed example
@@ -103,8 +104,15 @@ ${flags.help()}
 `;
 }
 
-/** Parses `argv`: the run's settings, or `'help'` when `--help` was asked for. */
-export function parseFlags(argv: readonly string[]): ExampleSettings | 'help' {
+/**
+ * Parses `argv`: the run's settings, or `'help'` when `--help` was asked for; `defaults` replace
+ * the schema's (an example's own report folder, say).
+ */
+export function parseBanditFlags(
+  argv: readonly string[],
+  defaults: Partial<BanditRunConfig> = {},
+): BanditRunSettings | 'help' {
+  const flags = configFlags(BanditRunConfig, { defaults });
   const { values } = parseCommandLine(argv, {
     options: { help: { type: 'boolean', short: 'h' } },
     configs: [flags],
