@@ -180,7 +180,19 @@ function sampleRows(v: VariantResults, prompts = 3): SampleRow[] {
 function klTable(doc: ReportDocument, v: VariantResults, c: ResolvedExperimentConfig): void {
   const range = (x: number[]) =>
     x.length ? `${n3(Math.min(...x))} to ${n3(Math.max(...x))}` : '-';
-  const beta = METHODS.map((m) => PPOConfig.resolve(ppoFor(c, m)));
+  const rows = METHODS.map((method) => {
+    const key = method === 'vanilla' ? 'vanilla' : 'varianceAware';
+    const ppo = PPOConfig.resolve(ppoFor(c, method));
+    const policies = v.policies[key];
+    return [
+      method,
+      policies.length,
+      v.kl[key],
+      range(policies.map((p) => p.evalKl)),
+      v.kl[key === 'vanilla' ? 'vanillaTrain' : 'varianceAwareTrain'],
+      `${formatNumber(ppo.initKlCoef)}, ${ppo.adaptiveKl ? `to ${formatNumber(ppo.klTarget)}` : 'off'}`,
+    ];
+  });
   doc.table(
     [
       'method',
@@ -190,24 +202,7 @@ function klTable(doc: ReportDocument, v: VariantResults, c: ResolvedExperimentCo
       'objective/kl at the last step (mean)',
       'beta (initKlCoef), adaptive',
     ],
-    [
-      [
-        'vanilla',
-        v.policies.vanilla.length,
-        v.kl.vanilla,
-        range(v.policies.vanilla.map((p) => p.evalKl)),
-        v.kl.vanillaTrain,
-        `${formatNumber(beta[0]!.initKlCoef)}, ${beta[0]!.adaptiveKl ? `to ${formatNumber(beta[0]!.klTarget)}` : 'off'}`,
-      ],
-      [
-        'variance-aware',
-        v.policies.varianceAware.length,
-        v.kl.varianceAware,
-        range(v.policies.varianceAware.map((p) => p.evalKl)),
-        v.kl.varianceAwareTrain,
-        `${formatNumber(beta[1]!.initKlCoef)}, ${beta[1]!.adaptiveKl ? `to ${formatNumber(beta[1]!.klTarget)}` : 'off'}`,
-      ],
-    ],
+    rows,
   );
 }
 
