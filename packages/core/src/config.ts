@@ -195,6 +195,21 @@ export const is = {
     <V extends string>(...allowed: V[]) =>
     (v: V) =>
       allowed.includes(v) ? undefined : `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+  /**
+   * A nested partial config of `spec` (an object whose keys `spec.resolve` accepts): the problem is
+   * the nested error, e.g. `GenerationConfig.topP: must be in (0, 1]`.
+   */
+  partialOf:
+    (spec: { resolve(partial: object): unknown }) =>
+    (v: object | null): string | undefined => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be an object';
+      try {
+        spec.resolve(v);
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
   /** `null` or what `check` accepts. */
   nullOr:
     <V>(check: (v: V) => string | undefined) =>

@@ -120,3 +120,16 @@ describe('defineConfig rules and derived fields', () => {
     );
   });
 });
+
+describe('is.partialOf', () => {
+  it('checks a nested partial config with the nested error', () => {
+    const inner = defineConfig<{ p: number }>('InnerConfig', {
+      p: { default: 0.5, doc: 'p', check: is.probability },
+    });
+    const check = is.partialOf(inner);
+    expect(check({ p: 0.2 })).toBeUndefined();
+    expect(check({ p: 2 })).toBe('InnerConfig.p: must be in [0, 1] (got 2)');
+    expect(check({ q: 1 } as never)).toMatch(/InnerConfig.q: unknown key/);
+    expect(check([] as never)).toBe('must be an object');
+  });
+});

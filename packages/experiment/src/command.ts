@@ -17,8 +17,7 @@ import {
   streamLogger,
   UsageError,
 } from '@va/core';
-import { ppoCommand } from '@va/ppo';
-import { parse as parseYaml } from 'yaml';
+import { ppoCommand, readConfigFile } from '@va/ppo';
 import { banditCommand } from './bandit/bandit-command.js';
 import { ExperimentConfig } from './config.js';
 import { writeReport } from './report.js';
@@ -70,33 +69,6 @@ Options:
   -h, --help                      this help
 ${experimentFlags.help()}
 `;
-
-/** Reads a YAML or JSON config file into an object; a missing file or bad syntax names the file. */
-export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new ResourceError(
-      `cannot read config file ${path} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (cause) {
-    throw new UsageError(
-      `config file ${path} is neither YAML nor JSON: ${(cause as Error).message.split('\n')[0]}`,
-    );
-  }
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(
-      `config file ${path} must hold an object of settings, got ${Array.isArray(value) ? 'a list' : typeof value}`,
-    );
-  }
-  return value as Record<string, unknown>;
-}
 
 /** One progress line: seeds done per setting and method, running jobs, time left. */
 export function statusLine(s: RunStatus): string {

@@ -132,18 +132,6 @@ export interface ExperimentDerived {
   prompted: Readonly<PromptedSettingConfig>;
 }
 
-const partialOf =
-  (spec: { resolve(p: object): unknown }) =>
-  (v: object): string | undefined => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be an object';
-    try {
-      spec.resolve(v);
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
-
 /** PPO keys are checked one by one here; their combination with the preset by the rule below. */
 const ppoPartial = (v: object): string | undefined => {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be an object';
@@ -204,12 +192,12 @@ export const ExperimentConfig = defineConfig<ExperimentConfig, ExperimentDerived
     ensemble: {
       default: {},
       doc: 'ensemble setting (EnsembleSettingConfig)',
-      check: partialOf(EnsembleSettingConfig),
+      check: is.partialOf(EnsembleSettingConfig),
     },
     prompted: {
       default: {},
       doc: 'prompted setting (PromptedSettingConfig)',
-      check: partialOf(PromptedSettingConfig),
+      check: is.partialOf(PromptedSettingConfig),
     },
     workers: {
       default: null,

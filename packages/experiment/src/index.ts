@@ -9,7 +9,7 @@ export {
   DEFAULT_BANDIT_OUT,
   parseBanditFlags,
 } from './bandit/bandit-config.js';
-export { DEFAULT_RUN_DIR, readConfigFile, statusLine, vaCommand } from './command.js';
+export { DEFAULT_RUN_DIR, statusLine, vaCommand } from './command.js';
 export {
   EnsembleSettingConfig,
   ExperimentConfig,

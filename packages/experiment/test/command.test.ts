@@ -4,9 +4,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '@va/core';
+import { readConfigFile } from '@va/ppo';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
-import { readConfigFile, vaCommand } from '../src/command.js';
+import { vaCommand } from '../src/command.js';
 import { ExperimentConfig } from '../src/config.js';
 import { RunDir } from '../src/run-dir.js';
 

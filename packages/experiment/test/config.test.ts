@@ -132,7 +132,7 @@ describe('the embedded task', () => {
 
 describe('the paper config file', () => {
   it("resolves to the paper's GPT-2 / ensemble setting", async () => {
-    const { readConfigFile } = await import('../src/command.js');
+    const { readConfigFile } = await import('@va/ppo');
     const file = await readConfigFile(
       new URL('../configs/paper-gpt2-ensemble.yaml', import.meta.url).pathname,
     );

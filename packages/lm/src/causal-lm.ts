@@ -335,7 +335,7 @@ export class CausalLM {
    */
   withoutLora<T>(fn: () => T): T {
     const adapter = this.adapter;
-    if (!adapter || !adapter.enabled) return fn();
+    if (!adapter?.enabled) return fn();
     adapter.enabled = false;
     try {
       return fn();

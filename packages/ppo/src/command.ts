@@ -1,7 +1,6 @@
 // The `va-ppo` command (and `va ppo`): train one policy with vanilla or variance-aware PPO from a
 // config file and flags, with a progress line (step, score, KL, time left) and resumable folders.
 
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   configFlags,
@@ -9,13 +8,13 @@ import {
   is,
   type Logger,
   parseCommandLine,
-  ResourceError,
   streamLogger,
   streamProgress,
   UsageError,
 } from '@va/core';
 import { DEFAULT_MODEL_DIR, type LoraOptions, loadCausalLM, selectBackend } from '@va/lm';
 import { PPO_PRESETS, PPOConfig, type PPOPresetName, ppoPreset } from './config.js';
+import { readConfigFile } from './config-file.js';
 import { loadRewardModel, REWARD_SPECS, readPrompts } from './reward-spec.js';
 import { trainPolicy } from './train-policy.js';
 
@@ -66,16 +65,16 @@ const ppoFlags = configFlags(PPOConfig, { exclude: ['generation'] });
 export const PPO_COMMAND_HELP = `va-ppo: train a policy with (variance-aware) PPO (SPEC 4)
 
 Usage:
-  va-ppo --prompts <file> --out <dir> [--config run.json] [--model default] [--reward offline] [options]
+  va-ppo --prompts <file> --out <dir> [--config run.yaml] [--model default] [--reward offline] [options]
 
-A config file (JSON) holds any of the keys below in camelCase, with the PPO settings under "ppo"
+A config file (YAML or JSON) holds any of the keys below in camelCase, with the PPO settings under "ppo"
 (generation settings under "ppo.generation") and LoRA settings under "lora"; flags override it.
 Priority: preset < config file < flags. The run folder gets config.json, log.jsonl (every step's
 stats), checkpoints/ and, when done, final/ (the policy and its value head); rerun the same command
 to resume an interrupted run.
 
 Options:
-  --config <file>                 a JSON config file
+  --config <file>                 a YAML or JSON config file
   -h, --help                      this help
 ${commandFlags.help()}
 
@@ -85,25 +84,6 @@ ${ppoFlags.help()}
 
 interface ConfigFile extends Partial<PPOCommandConfig> {
   ppo?: Partial<PPOConfig>;
-}
-
-async function readConfigFile(path: string): Promise<ConfigFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new ResourceError(
-      `cannot read config file ${path} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
-    );
-  }
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new Error('expected an object');
-    return parsed as ConfigFile;
-  } catch (cause) {
-    throw new UsageError(`config file ${path} is not a JSON object (${(cause as Error).message})`);
-  }
 }
 
 /** Runs `va-ppo` with `argv`; returns the exit code (errors are thrown for `runCommand`). */

@@ -117,16 +117,6 @@ export interface PPODerived {
 const positiveOrNull = (v: number | null) =>
   v === null || (Number.isFinite(v) && v > 0) ? undefined : 'must be null or > 0';
 
-function generationProblem(v: GenerationOptions): string | undefined {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'must be an object';
-  try {
-    GenerationConfig.resolve(v);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 export const PPOConfig = defineConfig<PPOConfig, PPODerived>(
   'PPOConfig',
   {
@@ -212,7 +202,7 @@ export const PPOConfig = defineConfig<PPOConfig, PPODerived>(
     generation: {
       default: { ...PAPER_GENERATION },
       doc: "rollout generation (@va/lm GenerationConfig keys; default the paper's)",
-      check: generationProblem,
+      check: is.partialOf(GenerationConfig),
     },
   },
   {

@@ -25,6 +25,7 @@ export {
   ppoPreset,
   type ResolvedPPOConfig,
 } from './config.js';
+export { readConfigFile } from './config-file.js';
 export {
   AdaptiveKLController,
   FixedKLController,
