@@ -298,7 +298,7 @@ export const PPO_PRESETS = Object.freeze({
   },
   tiny: {
     description:
-      'the embedded 1.1M-parameter default model on two CPU cores: batch 16, minibatch 8, 24 steps, 8-16 new tokens, lr 1e-4, beta 0.1 on normalised scores and variances',
+      'the embedded 1.1M-parameter default model on two CPU cores: batch 16, minibatch 8, 16 steps, 8-16 new tokens, lr 1e-4, beta 0.1 on normalised scores and variances',
     vanilla: tinyPreset('vanilla'),
     'variance-aware': tinyPreset('variance-aware'),
   },
@@ -312,7 +312,7 @@ function tinyPreset(method: Method): Partial<PPOConfig> {
     batchSize: 16,
     miniBatchSize: 8,
     ppoEpochs: 4,
-    steps: 24,
+    steps: 16,
     learningRate: 1e-4,
     adaptiveKl: false,
     initKlCoef: 0.1,
