@@ -1,8 +1,12 @@
-"""PyTorch side of @va/lm's benchmark (bench/lm.bench.ts runs it in the same process tree, after the
-tfjs side): tokens per second of a GPT-2 training step (forward, backward, AdamW) and of KV-cached
-sampling, with the architecture of scripts/torch_reference.py. CPU, torch 1.13.
+"""PyTorch side of @va/lm's benchmark: a GPT-2 training step (forward, backward, AdamW) and KV-cached
+sampling, with the architecture of scripts/torch_reference.py, on the CPU (torch 1.13).
 
-Usage: /usr/bin/python3 bench/torch_bench.py '<json list of cases>' ; prints one JSON line per case.
+bench/lm.bench.ts runs it as a server, so that its timings interleave with the tfjs ones (a load
+that comes and goes then hits both sides alike). One JSON request per line on stdin, one JSON
+answer per line on stdout:
+  {"op": "setup", "case": {...}}  builds the case's model (and optimizer) and runs it once
+  {"op": "time", "threads": n}    times one step (train) or one generation on n threads: {"seconds"}
+  {"op": "free"}                  drops the case
 """
 
 import json
@@ -35,7 +39,8 @@ def init_weights(cfg, gen):
     return w
 
 
-def train_step_rate(cfg, batch, seq, steps, gen):
+def train_case(cfg, batch, seq, gen):
+    """A function that runs one training step of a fresh model."""
     w = {k: t.requires_grad_(True) for k, t in init_weights(cfg, gen).items()}
     opt = torch.optim.AdamW(w.values(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
     ids = torch.randint(0, cfg["vocab_size"], (batch, seq + 1), generator=gen)
@@ -49,11 +54,7 @@ def train_step_rate(cfg, batch, seq, steps, gen):
         torch.nn.utils.clip_grad_norm_(w.values(), 1.0)
         opt.step()
 
-    step()  # warm-up
-    t = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return batch * seq * steps / (time.perf_counter() - t)
+    return step
 
 
 def ln(x, w, b, eps):
@@ -100,11 +101,12 @@ def sample(logits, gen, temperature=1.5, top_k=50, top_p=0.9):
     return torch.multinomial(scores.softmax(-1), 1, generator=gen)
 
 
-@torch.no_grad()
-def generate_rate(cfg, batch, prompt, new, gen):
+def generate_case(cfg, batch, prompt, new, gen):
+    """A function that samples `new` tokens after random prompts."""
     w = init_weights(cfg, gen)
     ids = torch.randint(0, cfg["vocab_size"], (batch, prompt), generator=gen)
 
+    @torch.no_grad()
     def run():
         cache = {}
         logits = cached_forward(w, cfg, ids, torch.arange(prompt).expand(batch, prompt), cache)
@@ -114,22 +116,32 @@ def generate_rate(cfg, batch, prompt, new, gen):
                 break
             logits = cached_forward(w, cfg, tok, torch.full((batch, 1), prompt + n), cache)
 
-    run()  # warm-up
-    t = time.perf_counter()
-    run()
-    return batch * new / (time.perf_counter() - t)
+    return run
 
 
 def main():
-    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
     gen = torch.Generator().manual_seed(0)
-    for case in json.loads(sys.argv[1]):
-        cfg = case["config"]
-        if case["kind"] == "train":
-            rate = train_step_rate(cfg, case["batch"], case["seq"], case["steps"], gen)
+    run = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req["op"] == "setup":
+            case = req["case"]
+            cfg = case["config"]
+            if case["kind"] == "train":
+                run = train_case(cfg, case["batch"], case["seq"], gen)
+            else:
+                run = generate_case(cfg, case["batch"], case["prompt"], case["new"], gen)
+            run()  # warm-up (and the optimizer's state)
+            answer = {"torch": torch.__version__, "cores": os.cpu_count()}
+        elif req["op"] == "time":
+            torch.set_num_threads(req["threads"])
+            t = time.perf_counter()
+            run()
+            answer = {"seconds": time.perf_counter() - t}
         else:
-            rate = generate_rate(cfg, case["batch"], case["prompt"], case["new"], gen)
-        print(json.dumps({"name": case["name"], "kind": case["kind"], "tokensPerSecond": rate}), flush=True)
+            run = None
+            answer = {}
+        print(json.dumps(answer), flush=True)
 
 
 if __name__ == "__main__":

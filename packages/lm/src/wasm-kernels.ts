@@ -104,32 +104,22 @@ export function ensureWasmKernels(): void {
   tf.registerKernel({ ...slice, kernelFunc: sliceFunc });
   tf.unregisterKernel(tf.SplitV, 'wasm');
   tf.registerKernel({ ...splitV, kernelFunc: splitVFunc });
-  const share = (x: tf.TensorInfo, heap: WasmHeap): tf.TensorInfo => {
-    heap.incRef(x.dataId);
-    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
-  };
-  const identity = tf.getKernel(tf.Identity, 'wasm');
-  if (identity) {
-    tf.unregisterKernel(tf.Identity, 'wasm');
+  // Identity always, Cast when the dtype stays: the output shares the input's data.
+  const sharing: [string, (x: tf.TensorInfo, attrs: tf.NamedAttrMap) => boolean][] = [
+    [tf.Identity, () => true],
+    [tf.Cast, (x, attrs) => (attrs as unknown as tf.CastAttrs).dtype === x.dtype],
+  ];
+  for (const [name, shares] of sharing) {
+    const original = tf.getKernel(name, 'wasm');
+    if (!original) continue;
+    tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({
-      ...identity,
+      ...original,
       kernelFunc: (args) => {
         const x = args.inputs.x as tf.TensorInfo;
-        if (x.dtype === 'string') return identity.kernelFunc(args);
-        return share(x, args.backend as unknown as WasmHeap);
-      },
-    });
-  }
-  const cast = tf.getKernel(tf.Cast, 'wasm');
-  if (cast) {
-    tf.unregisterKernel(tf.Cast, 'wasm');
-    tf.registerKernel({
-      ...cast,
-      kernelFunc: (args) => {
-        const x = args.inputs.x as tf.TensorInfo;
-        const dtype = (args.attrs as unknown as tf.CastAttrs).dtype;
-        if (x.dtype !== dtype || x.dtype === 'string') return cast.kernelFunc(args);
-        return share(x, args.backend as unknown as WasmHeap);
+        if (x.dtype === 'string' || !shares(x, args.attrs ?? {})) return original.kernelFunc(args);
+        (args.backend as unknown as WasmHeap).incRef(x.dataId);
+        return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
       },
     });
   }
