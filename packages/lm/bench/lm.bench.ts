@@ -177,9 +177,10 @@ async function ask(request: object): Promise<Record<string, unknown>> {
   return JSON.parse(next.value);
 }
 
+// Threads are opt-in in @va/lm (see defaultWasmThreads); the bench asks for one per core.
 const choice = await selectBackend({
   backend: values.backend as 'wasm' | 'cpu',
-  ...(values.threads ? { threads: Number(values.threads) } : {}),
+  threads: values.threads ? Number(values.threads) : Math.min(availableParallelism(), 8),
 });
 const cores = availableParallelism();
 const load = () =>

@@ -181,8 +181,9 @@ export function selectBackend(
     backend?: BackendName;
     logger?: Logger;
     /**
-     * Threads of the wasm backend's matrix products (default: one per core, at most 8). Takes effect
-     * when wasm is first initialised in the process; asking for another count later throws.
+     * Threads of the wasm backend's large matrix products (default 1, or `VA_LM_WASM_THREADS`: a
+     * count or `auto`, one per core). Takes effect when wasm is first initialised in the process;
+     * asking for another count later throws.
      */
     threads?: number;
   } = {},

@@ -70,11 +70,28 @@ export interface WasmThreading {
 }
 
 let threading: WasmThreading | undefined;
-let requested = defaultWasmThreads();
+let requested: number | undefined;
 
-/** One thread per core, up to {@link MAX_WASM_THREADS}. */
+/**
+ * The threads wasm starts with when `selectBackend` is not given any: `VA_LM_WASM_THREADS` (a count,
+ * or `auto` for one per core, up to {@link MAX_WASM_THREADS}), else 1. Not one per core by default:
+ * on a machine whose cores are busy with other jobs (this project's CI runs every package's tests
+ * at once) a threaded training step measured 1.5-2.5x slower than a single-threaded one.
+ */
 export function defaultWasmThreads(): number {
-  return Math.min(availableParallelism(), MAX_WASM_THREADS);
+  const env = process.env.VA_LM_WASM_THREADS;
+  if (env === undefined || env === '') return 1;
+  if (env === 'auto') return Math.min(availableParallelism(), MAX_WASM_THREADS);
+  const n = Number(env);
+  if (!(Number.isInteger(n) && n >= 1 && n <= MAX_WASM_THREADS)) {
+    throw new ValidationError(
+      'selectBackend',
+      'VA_LM_WASM_THREADS',
+      `an integer in [1, ${MAX_WASM_THREADS}] or 'auto'`,
+      env,
+    );
+  }
+  return n;
 }
 
 /** How the wasm backend runs, or undefined before its first initialisation. */
@@ -83,12 +100,15 @@ export function wasmThreading(): WasmThreading | undefined {
 }
 
 /**
- * Sets the threads the wasm backend starts with (`undefined`: keep the request, by default one per
- * core). After the backend's first initialisation a different count cannot take effect, and asking
+ * Sets the threads the wasm backend starts with (`undefined`: keep the request, by default
+ * {@link defaultWasmThreads}). After the backend's first initialisation a different count cannot take effect, and asking
  * for one throws.
  */
 export function requestWasmThreads(threads: number | undefined, where: string): void {
-  if (threads === undefined) return;
+  if (threads === undefined) {
+    if (threading === undefined) requested ??= defaultWasmThreads();
+    return;
+  }
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS)) {
     throw new ValidationError(
       where,
@@ -97,11 +117,11 @@ export function requestWasmThreads(threads: number | undefined, where: string): 
       threads,
     );
   }
-  if (threading !== undefined && threads !== requested) {
+  if (threading !== undefined && threads !== (requested ?? 1)) {
     throw new ValidationError(
       where,
       'options.threads',
-      `${requested} (the wasm backend of this process started with that request: ${threading.detail})`,
+      `${requested ?? 1} (the wasm backend of this process started with that request: ${threading.detail})`,
       threads,
       'Pass threads in the first selectBackend call of the process, before wasm is first used.',
     );
@@ -308,7 +328,7 @@ export function installWasmFactory(wasm: WasmPackage, pkgDir: string): void {
   tf.registerBackend(
     'wasm',
     async () => {
-      const threads = requested;
+      const threads = requested ?? 1;
       if (threads <= 1) return single('single-threaded SIMD build: 1 thread asked');
       if (!threadsSupported()) {
         return single('single-threaded SIMD build: this runtime has no wasm threads');

@@ -2,12 +2,14 @@
 // match a plain loop, models match PyTorch on both builds, and a process using it exits by itself.
 
 import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '@va/core';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../src/backend.js';
+import { defaultWasmThreads } from '../src/wasm-threads.js';
 
 const run = promisify(execFile);
 
@@ -64,5 +66,22 @@ describe('threaded wasm', () => {
       [2, 2],
     ]);
     for (const r of results) expect(r.diff).toBeLessThan(1e-4);
+  });
+
+  it('starts single-threaded unless VA_LM_WASM_THREADS asks for more', () => {
+    const saved = process.env.VA_LM_WASM_THREADS;
+    try {
+      delete process.env.VA_LM_WASM_THREADS;
+      expect(defaultWasmThreads()).toBe(1);
+      process.env.VA_LM_WASM_THREADS = '3';
+      expect(defaultWasmThreads()).toBe(3);
+      process.env.VA_LM_WASM_THREADS = 'auto';
+      expect(defaultWasmThreads()).toBe(Math.min(availableParallelism(), 8));
+      process.env.VA_LM_WASM_THREADS = 'many';
+      expect(() => defaultWasmThreads()).toThrow(/VA_LM_WASM_THREADS.*'auto'/);
+    } finally {
+      if (saved === undefined) delete process.env.VA_LM_WASM_THREADS;
+      else process.env.VA_LM_WASM_THREADS = saved;
+    }
   });
 });
