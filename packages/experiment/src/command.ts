@@ -78,7 +78,7 @@ export function statusLine(s: RunStatus): string {
   const running = s.running
     .map(
       (r) =>
-        `${r.id.replace(/^policies\//, '')}${r.total ? ` step ${r.done ?? 0}/${r.total}` : ''}`,
+        `${r.id.replace(/^policies\//, '')}${r.total ? ` ${r.done ?? 0}/${r.total} ${r.unit ?? 'steps'}` : ''}`,
     )
     .join('; ');
   const eta = s.eta !== undefined ? `, ${formatDuration(s.eta)} left` : '';

@@ -7,7 +7,7 @@ import { runCommand } from '@va/core';
 import { readConfigFile } from '@va/ppo';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
-import { vaCommand } from '../src/command.js';
+import { statusLine, vaCommand } from '../src/command.js';
 import { ExperimentConfig } from '../src/config.js';
 import { RunDir } from '../src/run-dir.js';
 
@@ -107,6 +107,27 @@ describe('va', () => {
     await writeFile(json, '[1, 2]');
     await expect(readConfigFile(json)).rejects.toThrow(
       /must hold an object of settings, got a list/,
+    );
+  });
+
+  it('prints one progress line: jobs, time left, groups, running steps', () => {
+    expect(
+      statusLine({
+        total: 9,
+        done: 3,
+        byGroup: {
+          'prompted/vanilla': { done: 1, total: 4 },
+          'prompted/reference': { done: 2, total: 4 },
+        },
+        running: [
+          { id: 'policies/prompted/vanilla/seed-1', done: 5, total: 16, unit: 'steps' },
+          { id: 'prepare-ensemble' },
+        ],
+        failed: [],
+        eta: 125,
+      }),
+    ).toBe(
+      '3/9 jobs, 2m 05s left | prompted/vanilla 1/4, prompted/reference 2/4 | running: prompted/vanilla/seed-1 5/16 steps; prepare-ensemble',
     );
   });
 

@@ -64,6 +64,16 @@ describe('runExperiment', () => {
     const files = await writeReport(run, results);
     const written = JSON.parse(await readFile(files.results, 'utf8'));
     expect(written.variants[0].returns).toEqual(results.variants[0]!.returns);
+    // Every table and figure: Tables 1-3 per setting, the distributions and the training curves.
+    const markdown = await readFile(files.markdown, 'utf8');
+    expect(markdown.match(/\*\*Table [123]: /g)).toHaveLength(6);
+    for (const setting of ['ensemble', 'prompted']) {
+      for (const figure of ['returns', 'curve-score', 'curve-kl', 'curve-variance']) {
+        expect(markdown).toContain(`figures/${figure}-${setting}.png`);
+        await stat(join(dir, 'report', 'figures', `${figure}-${setting}.svg`));
+      }
+    }
+    expect((await readFile(files.html, 'utf8')).match(/<svg/g)!.length).toBeGreaterThanOrEqual(8);
 
     // A second run on the finished folder does nothing and rewrites no result.
     const times = await Promise.all(jobs.map(async (j) => (await stat(run.resultFile(j))).mtimeMs));
