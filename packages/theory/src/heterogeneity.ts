@@ -5,7 +5,7 @@ import { defineConfig, deriveSeed, is, type ProgressCallback, Rng } from '@va/co
 import { type SampleSummary, summarize } from '@va/stats';
 import type { Constraint } from './checks.js';
 import type { UnderperformanceRisk } from './risk.js';
-import { type BanditSimulation, simulateBandit } from './simulate.js';
+import { BanditConfig, type BanditSimulation, simulateBandit } from './simulate.js';
 
 /** One variance interval `U[low, high]`. */
 export interface VarianceInterval {
@@ -52,14 +52,11 @@ export const HeterogeneityConfig = defineConfig<HeterogeneityConfig>('Heterogene
         ? undefined
         : 'must be a non-empty array of { label, low, high } with 0 < low <= high',
   },
-  epsilon: { default: 0.01, doc: 'vanilla ball radius^2', check: is.nonNegative },
-  samples: { default: 100_000, doc: 'Monte Carlo draws per interval', check: is.positiveInteger },
-  seed: { default: 0, doc: 'seed', check: is.nonNegativeInteger },
-  constraint: {
-    default: 'free',
-    doc: "'free' or 'simplex'",
-    check: is.oneOf<Constraint>('free', 'simplex'),
-  },
+  // The simulation's own keys, as simulateBandit takes them.
+  epsilon: BanditConfig.schema.epsilon,
+  samples: { ...BanditConfig.schema.samples, doc: 'Monte Carlo draws per interval' },
+  seed: BanditConfig.schema.seed,
+  constraint: BanditConfig.schema.constraint,
 });
 
 /** One interval's outcome. */
