@@ -26,6 +26,7 @@ import {
   trainEnsemble,
 } from '@va/reward-ensemble';
 import { OfflineJudge, PromptedRewardModel } from '@va/reward-prompted';
+import { mean } from '@va/stats';
 import { ppoFor, type ResolvedExperimentConfig } from './config.js';
 import type { Job, RunDir, Variant } from './run-dir.js';
 import { loadTrueReward, readTaskPrompts, type TrueReward } from './task.js';
@@ -179,7 +180,6 @@ async function evaluate(
   };
 }
 
-const mean = (x: readonly number[]) => x.reduce((a, b) => a + b, 0) / x.length;
 const samplesOf = (e: Evaluation) =>
   e.prompts
     .slice(0, 4)

@@ -4,6 +4,7 @@
 
 import { formatNumber } from '@va/core';
 import { type ChartSpec, chartConfig, histogram, lineChart, PALETTE } from '@va/report';
+import { mean } from '@va/stats';
 import type { Curve } from './results.js';
 
 /** The colours of the three samples, the same in every figure. */
@@ -19,8 +20,6 @@ export interface StripGroup {
   readonly values: readonly number[];
   readonly color: string;
 }
-
-const mean = (x: readonly number[]) => x.reduce((a, b) => a + b, 0) / x.length;
 
 /**
  * Deterministic vertical spread of the i-th of n dots in a row (golden-ratio sequence): dots of

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '@va/core';
 import {
+  mean,
   type ProtocolTables,
   protocolTables,
   type VarianceRatioSweepRow,
@@ -123,15 +124,15 @@ function curve(logs: Record<string, number>[][], key: string): Curve {
       .filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
     if (v.length === 0) continue;
     out.step.push(s + 1);
-    out.mean.push(v.reduce((a, b) => a + b, 0) / v.length);
+    out.mean.push(mean(v));
     out.min.push(Math.min(...v));
     out.max.push(Math.max(...v));
   }
   return out;
 }
 
-const mean = (x: readonly number[]) =>
-  x.length ? x.reduce((a, b) => a + b, 0) / x.length : Number.NaN;
+/** The mean, or NaN for no values (a run still in progress). */
+const meanOrNaN = (x: readonly number[]) => (x.length ? mean(x) : Number.NaN);
 
 /**
  * Gathers a run's results. A run still in progress gives what is done so far (`complete: false`;
@@ -197,8 +198,8 @@ export async function collectResults(
         ),
       ]),
     ) as VariantResults['curves'];
-    const klV = mean(policies.vanilla.map((p) => p.evalKl));
-    const klVa = mean(policies.varianceAware.map((p) => p.evalKl));
+    const klV = meanOrNaN(policies.vanilla.map((p) => p.evalKl));
+    const klVa = meanOrNaN(policies.varianceAware.map((p) => p.evalKl));
     // Estimates near or below zero (a policy that hardly moved) are compared as 0.01 nats.
     const [a, b] = [Math.max(klV, 0.01), Math.max(klVa, 0.01)];
     const ratio = Math.max(a, b) / Math.min(a, b);
@@ -213,8 +214,8 @@ export async function collectResults(
       kl: {
         vanilla: klV,
         varianceAware: klVa,
-        vanillaTrain: mean(policies.vanilla.map((p) => p.finalTrainKl)),
-        varianceAwareTrain: mean(policies.varianceAware.map((p) => p.finalTrainKl)),
+        vanillaTrain: meanOrNaN(policies.vanilla.map((p) => p.finalTrainKl)),
+        varianceAwareTrain: meanOrNaN(policies.varianceAware.map((p) => p.finalTrainKl)),
         ratio,
         similar: ratio <= 1.5,
       },

@@ -4,6 +4,7 @@
 // be checked against it.
 
 import { checkNumber, checkVector, ValidationError } from '@va/core';
+import { mean, variance } from '@va/stats';
 
 /** Options of {@link gae}. */
 export interface GaeOptions {
@@ -41,26 +42,17 @@ export function gae(
   return { advantages, returns: advantages.map((a, t) => a + v[t]!) };
 }
 
-/** Mean and unbiased variance (divisor n - 1) of `x`, as TRL's `masked_mean` / `masked_var`. */
-export function meanAndVariance(x: ArrayLike<number>): { mean: number; variance: number } {
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i]!;
-  mean /= x.length;
-  let squares = 0;
-  for (let i = 0; i < x.length; i++) squares += (x[i]! - mean) ** 2;
-  return { mean, variance: squares / (x.length - 1) };
-}
-
 /**
  * TRL's `masked_whiten` over every value given: `(x - mean) / sqrt(var + 1e-8)` with the unbiased
  * variance, the mean added back when `shiftMean` is false (reward whitening keeps the level).
  */
 export function whiten(values: ArrayLike<number>, options: { shiftMean?: boolean } = {}): number[] {
   const x = checkVector('whiten', 'values', values, { minLength: 2 });
-  const { mean, variance } = meanAndVariance(x);
-  const scale = 1 / Math.sqrt(variance + 1e-8);
+  // TRL's masked_mean and masked_var: the mean, and the unbiased variance (divisor n - 1).
+  const m = mean(x);
+  const scale = 1 / Math.sqrt(variance(x) + 1e-8);
   const shift = options.shiftMean ?? true;
-  return Array.from(x, (v) => (v - mean) * scale + (shift ? 0 : mean));
+  return Array.from(x, (v) => (v - m) * scale + (shift ? 0 : m));
 }
 
 /** What {@link RunningMoments.state} returns (checkpoints). */
@@ -84,7 +76,8 @@ export class RunningMoments {
   update(xs: ArrayLike<number>): { mean: number; std: number } {
     const x = checkVector('RunningMoments.update', 'xs', xs, { minLength: 2 });
     const n = x.length;
-    const { mean: m, variance: unbiased } = meanAndVariance(x);
+    const m = mean(x);
+    const unbiased = variance(x);
     const population = (unbiased * (n - 1)) / n;
     const delta = m - this.mean;
     const total = this.count + n;

@@ -1,7 +1,6 @@
 export {
   type GaeOptions,
   gae,
-  meanAndVariance,
   RunningMoments,
   type RunningMomentsState,
   whiten,

@@ -18,7 +18,8 @@ import {
 } from '@va/core';
 import { AdamW, CausalLM, clipFactor, generate, globalNorm } from '@va/lm';
 import { learningRateAt } from '@va/lm/optim';
-import { gae, meanAndVariance, RunningMoments, whiten } from './advantages.js';
+import { mean, variance } from '@va/stats';
+import { gae, RunningMoments, whiten } from './advantages.js';
 import { PPOConfig, type ResolvedPPOConfig } from './config.js';
 import { AdaptiveKLController, FixedKLController, type KLController } from './kl-controller.js';
 import {
@@ -658,20 +659,19 @@ export class PPOTrainer {
     const mb = update.minibatchStats;
     const avg = (k: keyof MinibatchStats) =>
       mb.length ? mb.reduce((a, s) => a + s[k], 0) / mb.length : Number.NaN;
-    const ret = meanAndVariance(returns);
-    const val = meanAndVariance(values);
-    const std = (x: readonly number[]) =>
-      x.length > 1 ? Math.sqrt(meanAndVariance(x).variance) : 0;
+    const ret = { mean: mean(returns), variance: variance(returns) };
+    const val = { mean: mean(values), variance: variance(values) };
+    const std = (x: readonly number[]) => (x.length > 1 ? Math.sqrt(variance(x)) : 0);
     const error = avg('valueError');
     return {
       'objective/kl': meanOf((r) => sum(r.logprobs) - sum(r.refLogprobs)),
       'objective/kl_coef': beta,
       'objective/entropy': meanOf((r) => -sum(r.logprobs)),
       'ppo/mean_non_score_reward': meanOf((r) => -r.betaEffective * sum(r.penalties)),
-      'ppo/mean_scores': meanAndVariance(scores).mean,
+      'ppo/mean_scores': mean(scores),
       'ppo/std_scores': std(scores),
       'ppo/mean_reward_model_mean': meanOf((r) => r.reward.mean),
-      'ppo/variance/mean': meanAndVariance(variances).mean,
+      'ppo/variance/mean': mean(variances),
       'ppo/variance/std': std(variances),
       'ppo/variance/floored_frac': meanOf((r) =>
         this.config.method === 'variance-aware' && r.reward.variance < this.config.varianceFloor
@@ -688,7 +688,7 @@ export class PPOTrainer {
       'ppo/policy/policykl': avg('policykl'),
       'ppo/policy/clipfrac': avg('clipfrac'),
       'ppo/policy/ratio': avg('ratio'),
-      'ppo/policy/advantages_mean': meanAndVariance(rows.flatMap((r) => r.advantages)).mean,
+      'ppo/policy/advantages_mean': mean(rows.flatMap((r) => r.advantages)),
       'ppo/returns/mean': ret.mean,
       'ppo/returns/var': ret.variance,
       'ppo/val/vpred': avg('vpred'),
