@@ -42,9 +42,9 @@ export interface PPOConfig
   /** Smallest sigma2 the variance-aware weighting uses (a point interval keeps a penalty). */
   varianceFloor: number;
   /**
-   * Divide sigma2 by the running mean of the variances seen, so that variance-aware PPO has the
-   * same average penalty as vanilla PPO with the same beta, redistributed by variance (not in the
-   * paper, which calibrates beta per method instead).
+   * Divide each sigma2 by the mean (floored) variance of its batch, so that variance-aware PPO has
+   * the same average penalty per step as vanilla PPO with the same beta, redistributed by variance
+   * (not in the paper, which calibrates beta per method instead).
    */
   normalizeVariance: boolean;
   /** The score PPO trains on: `sample` (rHat), `mean`, `uncertainty-weighted`, `worst-case`, `lcb`. */
@@ -137,7 +137,7 @@ export const PPOConfig = defineConfig<PPOConfig, PPODerived>(
     },
     normalizeVariance: {
       default: false,
-      doc: 'divide sigma2 by the running mean of the variances (same mean penalty as vanilla)',
+      doc: "divide sigma2 by its batch's mean (the same mean penalty as vanilla)",
     },
     scoreTransform: {
       default: 'sample',

@@ -98,7 +98,6 @@ export interface TrainerState {
   readonly step: number;
   readonly klCoef: number;
   readonly scoreMoments: ReturnType<RunningMoments['state']>;
-  readonly varianceMoments: ReturnType<RunningMoments['state']>;
 }
 
 const FLOAT32_EPS = 2 ** -23;
@@ -119,7 +118,6 @@ export class PPOTrainer {
   readonly optimizer: AdamW;
   readonly kl: KLController;
   private readonly scoreMoments = new RunningMoments();
-  private readonly varianceMoments = new RunningMoments();
   private readonly ownsReference: boolean;
   private readonly penaltyFn: PenaltyFunction | undefined;
   private readonly transformFn: ScoreTransformFunction | undefined;
@@ -213,7 +211,6 @@ export class PPOTrainer {
       step: this.steps,
       klCoef: this.kl.value,
       scoreMoments: this.scoreMoments.state(),
-      varianceMoments: this.varianceMoments.state(),
     };
   }
 
@@ -230,7 +227,6 @@ export class PPOTrainer {
     this.steps = state.step;
     this.kl.loadState({ value: state.klCoef });
     this.scoreMoments.loadState(state.scoreMoments);
-    this.varianceMoments.loadState(state.varianceMoments);
   }
 
   /**
@@ -391,13 +387,14 @@ export class PPOTrainer {
     });
   }
 
-  /** What sigma2 is divided by: 1, or the running mean of the variances (`normalizeVariance`). */
+  /** What sigma2 is divided by: 1, or the batch's mean floored variance (`normalizeVariance`). */
   private varianceScale(scores: readonly RewardScore[]): number {
     const c = this.config;
     if (!c.normalizeVariance || c.method !== 'variance-aware') return 1;
-    const v = scores.map((s) => Math.max(s.variance, c.varianceFloor));
-    this.varianceMoments.update(v.length >= 2 ? v : [v[0]!, v[0]!]);
-    return Math.max(this.varianceMoments.mean, Number.MIN_VALUE);
+    return Math.max(
+      mean(scores.map((s) => Math.max(s.variance, c.varianceFloor))),
+      Number.MIN_VALUE,
+    );
   }
 
   /** The score each last token gets: transform, then TRL's optional scaling and clipping. */
