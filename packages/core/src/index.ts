@@ -54,6 +54,7 @@ export {
   streamProgress,
 } from './log.js';
 export { type FileLine, type ReadLinesOptions, readLines } from './read-lines.js';
+export { redact, redactUrl } from './redact.js';
 export type {
   ChatMessage,
   RewardModel,

@@ -20,6 +20,13 @@ import {
 import { ppoCommand, readConfigFile } from '@va/ppo';
 import { banditCommand } from './bandit/bandit-command.js';
 import { ExperimentConfig } from './config.js';
+import {
+  QUEUE_HELP,
+  QUEUE_OPTIONS,
+  queueRunCommand,
+  queueStatusOf,
+  workerCommand,
+} from './queue-command.js';
 import { writeReport } from './report.js';
 import { collectResults } from './results.js';
 import { RunDir } from './run-dir.js';
@@ -41,6 +48,7 @@ Commands:
                        reward setting, the reference, Tables 1-4, Figures 5-6 (the main job)
   experiment status    what a run folder holds: jobs done per setting and method, what is running
   experiment report    write the report of a run folder (also while it is running)
+  worker               run queued jobs of 'va experiment run --queue' (on any number of machines)
   ppo                  train one policy with vanilla or variance-aware PPO (as va-ppo)
   ensemble ...         reward ensembles: train, score, analyze (as va-ensemble)
   judge ...            interval judgments of (prompt, response) pairs (as va-judge)
@@ -53,8 +61,8 @@ const EXPERIMENT_HELP = `va experiment: the evaluation protocol of "Towards Reli
 
 Usage:
   va experiment run    [--config run.yaml] [--dir ${DEFAULT_RUN_DIR}] [options]
-  va experiment status [--dir ${DEFAULT_RUN_DIR}]
-  va experiment report [--dir ${DEFAULT_RUN_DIR}]
+  va experiment status [--dir ${DEFAULT_RUN_DIR}] [--queue <redis-url>]
+  va experiment report [--dir ${DEFAULT_RUN_DIR}] [--queue <redis-url>]
 
 A run lives in --dir: config.json, the ensemble it trained, one folder per policy (PPO log,
 checkpoints, result), the reference runs, logs/ and report/ (REPORT.md, report.html, results.json).
@@ -66,6 +74,7 @@ Options:
   --config <file>                 a YAML or JSON config file
   --dir <folder>                  the run folder (default: ${DEFAULT_RUN_DIR})
   --quiet                         no progress line
+${QUEUE_HELP}
   -h, --help                      this help
 ${experimentFlags.help()}
 `;
@@ -78,12 +87,13 @@ export function statusLine(s: RunStatus): string {
   const running = s.running
     .map(
       (r) =>
-        `${r.id.replace(/^policies\//, '')}${r.total ? ` ${r.done ?? 0}/${r.total} ${r.unit ?? 'steps'}` : ''}`,
+        `${r.id.replace(/^policies\//, '')}${r.total ? ` ${r.done ?? 0}/${r.total} ${r.unit ?? 'steps'}` : ''}${r.worker ? ` on ${r.worker}` : ''}`,
     )
     .join('; ');
   const eta = s.eta !== undefined ? `, ${formatDuration(s.eta)} left` : '';
   const failed = s.failed.length ? `, ${s.failed.length} failed` : '';
-  return `${s.done}/${s.total} jobs${eta}${failed} | ${groups}${running ? ` | running: ${running}` : ''}`;
+  const workers = s.workers ? ` | ${s.workers.length} workers` : '';
+  return `${s.done}/${s.total} jobs${eta}${failed}${workers} | ${groups}${running ? ` | running: ${running}` : ''}`;
 }
 
 function progressWriter(
@@ -126,6 +136,7 @@ async function experimentCommand(
       dir: { type: 'string' },
       quiet: { type: 'boolean' },
       'in-process': { type: 'boolean' },
+      ...QUEUE_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
     configs: sub === 'run' ? [experimentFlags] : [],
@@ -142,13 +153,16 @@ async function experimentCommand(
   const run = new RunDir(dir);
   if (sub === 'status' || sub === 'report') {
     const config = await run.readConfig();
+    // A queued run: the queue tells what runs where.
+    const queued = await queueStatusOf(run, config, values, logger);
     if (sub === 'status') {
-      const s = await runStatus(run, config);
+      const s = queued ?? (await runStatus(run, config));
       out.write(`${run.root}\n${statusLine(s)}\n`);
       return 0;
     }
     const files = await writeReport(run, await collectResults(run, config));
     out.write(`${files.markdown}\n`);
+    if (queued) out.write(`${statusLine(queued)}\n`);
     return 0;
   }
   let config: ReturnType<typeof ExperimentConfig.resolve>;
@@ -160,14 +174,26 @@ async function experimentCommand(
     }
     throw error;
   }
+  if ((values.detach || values.store !== undefined) && values.queue === undefined) {
+    throw new UsageError(`--${values.detach ? 'detach' : 'store'} goes with --queue <redis-url>`);
+  }
   const quiet = values.quiet === true;
-  const result = await runExperiment({
-    dir,
-    config,
-    logger,
-    inProcess: values['in-process'] === true,
-    onStatus: quiet ? undefined : progressWriter(process.stderr),
-  });
+  const onStatus = quiet ? undefined : progressWriter(process.stderr);
+  if (values.queue !== undefined && values.detach === true) {
+    const { queued } = await queueRunCommand(values, dir, config, logger);
+    out.write(`${JSON.stringify({ dir: run.root, ...queued, detached: true })}\n`);
+    return 0;
+  }
+  const result =
+    values.queue !== undefined
+      ? await queueRunCommand(values, dir, config, logger, onStatus)
+      : await runExperiment({
+          dir,
+          config,
+          logger,
+          inProcess: values['in-process'] === true,
+          onStatus,
+        });
   if (!quiet && process.stderr.isTTY) process.stderr.write('\n');
   const results = await collectResults(run, result.config);
   const files = await writeReport(run, results);
@@ -222,6 +248,8 @@ export async function vaCommand(
       return command === undefined ? 2 : 0;
     case 'experiment':
       return experimentCommand(rest, logger, out);
+    case 'worker':
+      return workerCommand(rest, logger, out);
     case 'ppo':
       return ppoCommand(rest, { logger, stdout: out });
     case 'bandit':
@@ -232,7 +260,7 @@ export async function vaCommand(
       return delegate('@va/reward-prompted', 'va-judge', rest);
     default:
       throw new UsageError(
-        `unknown command '${command}'; expected experiment, ppo, ensemble, judge or bandit (va --help lists them)`,
+        `unknown command '${command}'; expected experiment, worker, ppo, ensemble, judge or bandit (va --help lists them)`,
       );
   }
 }

@@ -2,6 +2,7 @@
 // (PPO log, checkpoints, result), one result per reference run, and the report. A job's result
 // file is written last and atomically: a job is done exactly when its result exists.
 
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, deriveSeed, ResourceError, writeJsonAtomic } from '@va/core';
@@ -97,6 +98,16 @@ export function jobsOf(c: ResolvedExperimentConfig): Job[] {
   return jobs;
 }
 
+/** config.json as {@link RunDir.init} writes it. */
+function configJson(config: ResolvedExperimentConfig): string {
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** The fingerprint of a run's config: sha256 of its config.json (queued jobs carry it). */
+export function configHash(config: ResolvedExperimentConfig): string {
+  return createHash('sha256').update(configJson(config)).digest('hex');
+}
+
 /** Paths of a run folder. */
 export class RunDir {
   readonly root: string;
@@ -144,7 +155,7 @@ export class RunDir {
    * never changes under it (a changed config would mix policies of two experiments).
    */
   async init(config: ResolvedExperimentConfig): Promise<'created' | 'resumed'> {
-    const json = `${JSON.stringify(config, null, 2)}\n`;
+    const json = configJson(config);
     const existing = await readFile(this.configFile, 'utf8').catch(() => undefined);
     if (existing !== undefined) {
       if (existing === json) return 'resumed';
@@ -175,12 +186,18 @@ export class RunDir {
 
   /** The config of an existing run folder. */
   async readConfig(): Promise<ResolvedExperimentConfig> {
+    return (await this.readConfigWithHash()).config;
+  }
+
+  /** The config of an existing run folder and its fingerprint ({@link configHash}), in one read. */
+  async readConfigWithHash(): Promise<{ config: ResolvedExperimentConfig; hash: string }> {
     const text = await readFile(this.configFile, 'utf8').catch(() => undefined);
     if (text === undefined) {
       throw new ResourceError(
         `${this.root} is not a run folder (no config.json); start one with 'va experiment run'`,
       );
     }
-    return ExperimentConfig.resolve(JSON.parse(text));
+    const hash = createHash('sha256').update(text).digest('hex');
+    return { config: ExperimentConfig.resolve(JSON.parse(text)), hash };
   }
 }

@@ -48,6 +48,8 @@ export interface RunStatus {
   /** Jobs running now and their progress. */
   readonly running: readonly {
     id: string;
+    /** Queued runs: the worker running it (`host:pid`). */
+    worker?: string;
     pid?: number;
     done?: number;
     total?: number;
@@ -57,6 +59,8 @@ export interface RunStatus {
   readonly failed: readonly { id: string; error: string; attempts: number }[];
   /** Seconds left, from the mean time of the jobs this run finished. */
   readonly eta?: number;
+  /** Queued runs: the workers connected to the queue (`host:pid`), busy or idle. */
+  readonly workers?: readonly string[];
 }
 
 /** What {@link runExperiment} returns. */
@@ -132,7 +136,7 @@ export async function preflight(run: RunDir, c: ResolvedExperimentConfig): Promi
 }
 
 /** The worker script beside this module (TypeScript under tests, JavaScript when built). */
-function workerEntry(): { file: string; execArgv: string[] } {
+export function workerEntry(): { file: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   return here.endsWith('.ts')
     ? { file: join(here, '..', 'worker.ts'), execArgv: ['--import', 'tsx'] }

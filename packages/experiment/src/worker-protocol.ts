@@ -7,6 +7,10 @@ export interface ParentMessage {
   readonly jobId: string;
   /** Tests: stop a training job after this many PPO steps (its checkpoint stays). */
   readonly stopAfter?: number;
+  /** Queued runs: the folder relative paths of the config are read from (the worker's store). */
+  readonly cwd?: string;
+  /** Queued runs: the config the job was checked against; another one in the folder is refused. */
+  readonly configHash?: string;
 }
 
 /** Worker to parent. */

@@ -11,7 +11,11 @@ const send = (message: WorkerMessage) => process.send?.(message);
 
 async function handle(message: ParentMessage): Promise<void> {
   const run = new RunDir(message.runDir);
-  const config = await run.readConfig();
+  if (message.cwd) process.chdir(message.cwd);
+  const { config, hash } = await run.readConfigWithHash();
+  if (message.configHash && hash !== message.configHash) {
+    throw new Error(`the config of ${run.root} changed while the job was being started; refused`);
+  }
   const job = jobsOf(config).find((j) => j.id === message.jobId);
   if (!job) throw new Error(`no job '${message.jobId}' in the run ${run.root}`);
   await runJob(run, config, job, {
