@@ -29,6 +29,39 @@ export {
   type RunJobOptions,
   runJob,
 } from './jobs.js';
+export {
+  type Enqueued,
+  enqueueReady,
+  openRunQueue,
+  QUEUE_ATTEMPTS,
+  type QueueJobData,
+  type QueueProgress,
+  type QueueRecord,
+  type QueueRunRef,
+  type QueueRunStatus,
+  queuedJobId,
+  queueOfRun,
+  queueRunStatus,
+  type RunOnQueueOptions,
+  type RunOnQueueResult,
+  type RunQueue,
+  runOnQueue,
+} from './queue.js';
+export {
+  DEFAULT_QUEUE_NAME,
+  type QueueTarget,
+  queueTarget,
+  REDIS_PASSWORD_ENV,
+} from './queue-connection.js';
+export {
+  type ConfigPath,
+  checkConfigPaths,
+  configPaths,
+  runFolderIn,
+  runPathIn,
+  type WorkerRoots,
+} from './queue-paths.js';
+export { type QueueWorker, type QueueWorkerOptions, startQueueWorker } from './queue-worker.js';
 export { type ReportFiles, writeReport } from './report.js';
 export {
   CURVE_METRICS,
@@ -39,7 +72,15 @@ export {
   RESULTS_FORMAT,
   type VariantResults,
 } from './results.js';
-export { type Job, jobsOf, RunDir, TABLE4_LEVELS, type Variant, variantsOf } from './run-dir.js';
+export {
+  configHash,
+  type Job,
+  jobsOf,
+  RunDir,
+  TABLE4_LEVELS,
+  type Variant,
+  variantsOf,
+} from './run-dir.js';
 export {
   type RunExperimentOptions,
   type RunExperimentResult,

@@ -65,15 +65,24 @@ export async function queueRunCommand(
     name: values['queue-name'] as string | undefined,
     logger,
   });
-  return runOnQueue({
-    dir,
-    store: values.store ? resolve(values.store as string) : undefined,
-    queue: target,
-    config,
-    logger,
-    onStatus,
-    detach: values.detach === true,
-  });
+  try {
+    return await runOnQueue({
+      dir,
+      store: values.store ? resolve(values.store as string) : undefined,
+      queue: target,
+      config,
+      logger,
+      onStatus,
+      detach: values.detach === true,
+    });
+  } catch (error) {
+    // Whatever Redis or BullMQ said, it is printed without the password.
+    if (error instanceof Error) {
+      error.message = target.redact(error.message);
+      if (error.stack) error.stack = target.redact(error.stack);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { type Logger, silentLogger } from '@va/core';
 import { resolveSourceOptions } from '@va/lm';
 import { type Job as QueuedJob, UnrecoverableError, Worker } from 'bullmq';
+import type { ResolvedExperimentConfig } from './config.js';
 import {
   enqueueReady,
   openRunQueue,
@@ -21,7 +22,7 @@ import {
 } from './queue.js';
 import { connected, type QueueTarget, REDIS_PASSWORD_ENV } from './queue-connection.js';
 import { checkConfigPaths, runFolderIn } from './queue-paths.js';
-import { jobsOf, RunDir } from './run-dir.js';
+import { type Job, jobsOf, RunDir } from './run-dir.js';
 import { workerEntry } from './run-experiment.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
@@ -40,6 +41,11 @@ export interface QueueWorkerOptions {
    */
   readonly lockSeconds?: number;
   readonly logger?: Logger;
+  /**
+   * Runs one checked job instead of a job process with `runJob` (tests of the queue's order and
+   * failures, without training anything).
+   */
+  readonly execute?: (run: RunDir, config: ResolvedExperimentConfig, job: Job) => Promise<void>;
 }
 
 /** A running worker. */
@@ -108,7 +114,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     log: WriteStream,
     onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>, pid?: number) => void,
   ) => {
-    const p = idle.pop() ?? (await spawnJobProcess());
+    let p = idle.pop();
+    // One that died while idle (killed, out of memory) is replaced.
+    while (p && (p.child.exitCode !== null || p.child.signalCode !== null || !p.child.connected))
+      p = idle.pop();
+    p ??= await spawnJobProcess();
     p.log = log;
     await new Promise<void>((done, fail) => {
       const onMessage = (m: WorkerMessage) => {
@@ -187,12 +197,17 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       // once what it needs is done); a later attempt finds it done.
       if (!(await run.isDone(jobs.get(n)!))) throw new Error(`needs ${n}, which is not done yet`);
     }
+    if (options.execute) {
+      await options.execute(run, config, vaJob);
+      return { worker: name };
+    }
     mkdirSync(run.logsDir, { recursive: true });
     const log = createWriteStream(join(run.logsDir, `${name.replace(/[^\w.-]/g, '-')}.log`), {
       flags: 'a',
     });
     log.write(`${new Date().toISOString()} ${data.job} (attempt ${job.attemptsMade + 1})\n`);
     let last = 0;
+    let lastDone = -1;
     const started = performance.now();
     try {
       await runInProcess(
@@ -200,8 +215,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         log,
         (m, pid) => {
           const now = Date.now();
-          if (now - last < 500 && m.done !== m.total) return;
+          // Every new step, and otherwise twice a second at most.
+          if (now - last < 500 && m.done === lastDone) return;
           last = now;
+          lastDone = m.done;
           const progress: QueueProgress = {
             worker: name,
             pid,
