@@ -2,7 +2,7 @@
 // password from the environment (VA_REDIS_PASSWORD), never shown: every URL and message that leaves
 // this module has the password removed. BullMQ (https://docs.bullmq.io) holds the queue.
 
-import { type Logger, ResourceError, redact, redactUrl, UsageError } from '@va/core';
+import { type Logger, ResourceError, redactUrl, UsageError } from '@va/core';
 import type { RedisOptions } from 'bullmq';
 
 /** The environment variable the Redis password is read from. */
@@ -19,8 +19,10 @@ export interface QueueTarget {
   readonly name: string;
   /** ioredis options (the password among them: never log this object). */
   readonly connection: RedisOptions;
-  /** Removes the password (and any 8-character piece of it) from `text`. */
+  /** Removes the password from `text`. */
   readonly redact: (text: string) => string;
+  /** Stops every client of this target from reconnecting (the queue is unreachable). */
+  readonly giveUp: () => void;
 }
 
 /**
@@ -77,6 +79,7 @@ export function queueTarget(
     );
   }
   const secrets = [password, parsed.password].filter((s): s is string => !!s);
+  let givenUp = false;
   return {
     shown,
     name,
@@ -89,9 +92,15 @@ export function queueTarget(
       ...(parsed.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
       // Workers block on Redis; BullMQ needs ioredis to retry their commands without limit.
       maxRetriesPerRequest: null,
-      retryStrategy: (times: number) => Math.min(200 * times, 5000),
+      retryStrategy: (times: number) => (givenUp ? null : Math.min(200 * times, 5000)),
     },
-    redact: (text) => secrets.reduce((t, s) => redact(t, s), redactCredentials(text)),
+    giveUp: () => {
+      givenUp = true;
+    },
+    // The whole password (Redis never echoes part of one; masking its 8-character pieces would
+    // mangle messages for passwords made of words).
+    redact: (text) =>
+      secrets.reduce((t, s) => t.split(s).join('[REDACTED]'), redactCredentials(text)),
   };
 }
 
@@ -110,25 +119,38 @@ export async function connected(
   seconds = 15,
 ): Promise<void> {
   let last: string | undefined;
-  client.on('error', (error) => {
-    last = error.message;
-  });
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ResourceError(
-            `cannot reach the queue at ${target.shown} within ${seconds} s${last ? ` (${target.redact(last)})` : ''}; ` +
-              `is redis-server running there, and is ${REDIS_PASSWORD_ENV} its password?`,
-          ),
+  const failed = new Promise<never>((_, reject) => {
+    const fail = (why: string) =>
+      reject(
+        new ResourceError(
+          `cannot reach the queue at ${target.shown} ${why}; ` +
+            `is redis-server running there, and is ${REDIS_PASSWORD_ENV} its password?`,
         ),
+      );
+    client.on('error', (error) => {
+      last = target.redact(error.message);
+      // A wrong or missing password does not get better by waiting.
+      if (/WRONGPASS|NOAUTH|invalid password/i.test(last)) fail(`(${last})`);
+    });
+    timer = setTimeout(
+      () => fail(`within ${seconds} s${last ? ` (${last})` : ''}`),
       seconds * 1000,
     );
   });
+  // Once settled, later errors are the client's own business (it reconnects): no stray rejection.
+  failed.catch(() => {});
   try {
-    await Promise.race([client.waitUntilReady(), timeout]);
+    await Promise.race([client.waitUntilReady(), failed]);
+  } catch (error) {
+    // Let the client end while its error listeners are still there (closing it while it connects
+    // makes BullMQ emit its last error to no one, and Node then prints that error in full).
+    target.giveUp();
+    await Promise.race([client.waitUntilReady().catch(() => {}), sleep(10_000)]);
+    throw error;
   } finally {
     clearTimeout(timer);
   }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());

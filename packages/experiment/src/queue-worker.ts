@@ -265,7 +265,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       `va worker ${name}: ${job?.data.job ?? 'a job'} failed (attempt ${job?.attemptsMade ?? '?'} of ${job?.opts.attempts ?? 1}): ${target.redact(error.message)}`,
     ),
   );
-  await connected(target, worker);
+  try {
+    await connected(target, worker);
+  } catch (error) {
+    await Promise.allSettled([worker.close(true), q.close()]);
+    throw error;
+  }
   void worker.run();
   logger.info(
     `va worker ${name}: queue '${target.name}' at ${target.shown}, store ${store}, model cache ${modelCache}, ${concurrency} job(s) at a time`,

@@ -78,12 +78,14 @@ export async function openRunQueue(target: QueueTarget, seconds = 15): Promise<R
   const close = async () => {
     await Promise.allSettled([queue.close(), flows.close()]);
   };
-  try {
-    await connected(target, queue, seconds);
-    await connected(target, flows, seconds);
-  } catch (error) {
+  const checks = await Promise.allSettled([
+    connected(target, queue, seconds),
+    connected(target, flows, seconds),
+  ]);
+  const failed = checks.find((c) => c.status === 'rejected');
+  if (failed) {
     await close();
-    throw error;
+    throw failed.reason;
   }
   return { target, queue, flows, close };
 }
@@ -324,10 +326,11 @@ export async function runOnQueue(options: RunOnQueueOptions): Promise<RunOnQueue
     { store, modelCache: resolveSourceOptions().cacheDir },
     { cwd: process.cwd() },
   );
-  const state = await run.init(config);
-  const jobs = jobsOf(config);
+  // Connected before the run folder is made: an unreachable queue leaves nothing behind.
   const q = await openRunQueue(target);
   try {
+    const state = await run.init(config);
+    const jobs = jobsOf(config);
     // Where `va experiment status` finds the queue (no password: that stays in the environment).
     const record: QueueRecord = { queue: target.shown, name: target.name, run: ref.run };
     await writeJsonAtomic(join(run.root, 'queue.json'), record);

@@ -5,6 +5,7 @@
 // refused; no password or key shows in anything the run wrote or printed.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -325,5 +326,21 @@ describe.skipIf(typeof redis === 'string')(
         await queue.close();
       }
     }, 120_000);
+
+    it('names a wrong password without showing it, and leaves no run folder behind', async () => {
+      const tmp = tempDir('va-queue-auth-');
+      const wrong = 'not-the-password-0123';
+      const error = await runOnQueue({
+        dir: join(tmp, 'run'),
+        store: tmp,
+        queue: queueTarget(url, { name: queueName, env: { VA_REDIS_PASSWORD: wrong } }),
+        config: { ...SMOKE_CONFIG, settings: ['prompted'] },
+      }).catch((e: Error) => e);
+      expect((error as Error).message).toMatch(
+        /^cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+\/0 \((WRONGPASS|NOAUTH).*VA_REDIS_PASSWORD its password\?$/,
+      );
+      expect(`${(error as Error).message}${(error as Error).stack}`).not.toContain(wrong);
+      expect(existsSync(join(tmp, 'run'))).toBe(false);
+    });
   },
 );
