@@ -7,15 +7,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Logger, silentLogger, writeJsonAtomic } from '@va/core';
+import { silentLogger, writeJsonAtomic } from '@va/core';
 import { resolveSourceOptions } from '@va/lm';
-import { FlowProducer, type JobsOptions, Queue } from 'bullmq';
+import { FlowProducer, type JobsOptions, Queue, type Job as QueuedJob } from 'bullmq';
 import { ExperimentConfig, type ResolvedExperimentConfig } from './config.js';
 import { connected, type QueueTarget } from './queue-connection.js';
 import { checkConfigPaths, runPathIn } from './queue-paths.js';
 import { configHash, jobsOf, RunDir } from './run-dir.js';
 import {
   preflight,
+  type RunExperimentOptions,
   type RunExperimentResult,
   type RunStatus,
   runStatus,
@@ -98,6 +99,12 @@ function jobOptions(ref: QueueRunRef, id: string, attempts: number): JobsOptions
   };
 }
 
+/** `failed` or `completed` for a job that ended, else `undefined`. */
+async function isFinished(job: QueuedJob): Promise<'failed' | 'completed' | undefined> {
+  const state = await job.getState();
+  return state === 'failed' || state === 'completed' ? state : undefined;
+}
+
 /** What {@link enqueueReady} did. */
 export interface Enqueued {
   readonly added: number;
@@ -110,8 +117,9 @@ export interface Enqueued {
 /**
  * Puts every job of the run that is not done on the queue: those whose needs are done as plain jobs,
  * each job that others need under a `release` parent that adds them once it completes. Ids are
- * deterministic: what is on the queue already is left alone, except that with `retryFailed` a
- * failed job gets its attempts again (`va experiment run` a second time retries what failed).
+ * deterministic: what is on the queue already is left alone, except that with `retryFailed` a job
+ * that ended without its result (failed, or its result removed since) runs again with its attempts
+ * afresh (`va experiment run` a second time retries what failed).
  */
 export async function enqueueReady(
   q: RunQueue,
@@ -141,11 +149,14 @@ export async function enqueueReady(
   for (const job of pending) {
     if (needed.has(job.id) || job.needs.some((n) => !done.has(n))) continue;
     const existing = await q.queue.getJob(queuedJobId(ref, job.id));
+    const ended = existing && options.retryFailed ? await isFinished(existing) : undefined;
     if (!existing) {
       await q.queue.add(job.kind, data('job', job.id), jobOptions(ref, job.id, attempts));
       added += 1;
-    } else if (options.retryFailed && (await existing.getState()) === 'failed') {
-      await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } else if (ended) {
+      // Failed, or completed while its result is missing (removed to redo it, or written to a
+      // store this folder is not): it runs again, with its attempts afresh.
+      await existing.retry(ended, { resetAttemptsMade: true, resetAttemptsStarted: true });
       retried += 1;
     } else {
       queued += 1;
@@ -282,20 +293,15 @@ async function workersOn(q: RunQueue): Promise<string[]> {
   }
 }
 
-/** Options of {@link runOnQueue}. */
-export interface RunOnQueueOptions {
-  /** The run folder: inside the store. */
-  readonly dir: string;
+/** Options of {@link runOnQueue}: those of a local run (`dir` inside the store), and the queue. */
+export interface RunOnQueueOptions
+  extends Pick<RunExperimentOptions, 'dir' | 'config' | 'logger' | 'maxAttempts'> {
   /** The folder every worker reaches that holds the run folder (default: the working directory). */
   readonly store?: string;
   readonly queue: QueueTarget;
-  readonly config?: Partial<ExperimentConfig>;
-  readonly logger?: Logger;
   readonly onStatus?: (status: QueueRunStatus) => void;
   /** Return once the jobs are on the queue (the workers go on). */
   readonly detach?: boolean;
-  /** Attempts per job (default 3). */
-  readonly maxAttempts?: number;
   /** How long a job may show as completed without its result appearing (default 60 s). */
   readonly lostAfterSeconds?: number;
 }

@@ -320,6 +320,13 @@ describe.skipIf(typeof redis === 'string')(
         expect(done.failed).toEqual([]);
         expect(order[2]).toBe('prepare-ensemble');
         expect(order.slice(3).sort()).toEqual([...dependents].sort());
+
+        // A result removed to redo its job: the same command runs that job again, and only it.
+        const redo = jobs.find((j) => j.id === dependents[0])!;
+        await rm(new RunDir(dir).resultFile(redo));
+        const again = await runOnQueue({ dir, store, queue: flowTarget, config });
+        expect([again.queued, again.ran]).toEqual([{ added: 0, retried: 1, queued: 0 }, 1]);
+        expect(order.slice(3 + dependents.length)).toEqual([redo.id]);
       } finally {
         await worker.close(true);
         await queue.queue.obliterate({ force: true });
