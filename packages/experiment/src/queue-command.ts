@@ -168,7 +168,8 @@ export async function workerCommand(
         );
         void worker.close(false).then(() => stopped());
       } else {
-        void worker.close(true).then(() => stopped());
+        // A closing client may wait for Redis forever: stop now, whatever it says.
+        void worker.close(true).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
       }
     };
     process.on('SIGINT', stop);

@@ -279,11 +279,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   return {
     name,
     close: async (force = false) => {
-      await worker.close(force);
-      for (const p of all) {
-        if (force) p.child.kill('SIGTERM');
-        else p.child.disconnect();
+      if (force) {
+        // Now, even with Redis gone: the job processes stop, their locks lapse, and other
+        // workers resume the jobs from their checkpoints.
+        for (const p of all) p.child.kill('SIGTERM');
+        const settled = Promise.allSettled([worker.close(true), q.close()]);
+        await Promise.race([settled, new Promise((r) => setTimeout(r, 3000).unref())]);
+        return;
       }
+      await worker.close();
+      for (const p of all) p.child.disconnect();
       await q.close();
     },
   };
