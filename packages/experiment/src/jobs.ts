@@ -15,7 +15,7 @@ import {
   writeJsonAtomic,
 } from '@va/core';
 import { type CausalLM, DEFAULT_MODEL_DIR, type GenerationConfig, loadCausalLM } from '@va/lm';
-import { PPOConfig, type PPOStepStats, trainPolicy } from '@va/ppo';
+import { loadRewardModel, PPOConfig, type PPOStepStats, trainPolicy } from '@va/ppo';
 import {
   createBackbone,
   evaluateEnsemble,
@@ -114,7 +114,6 @@ export async function trainingReward(
       { seed },
     );
   }
-  const { loadRewardModel } = await import('@va/ppo');
   return loadRewardModel(judge, { seed });
 }
 
@@ -247,7 +246,7 @@ export async function runJob(
   const reward = await trainingReward(run, c, job.variant, job.seed);
   try {
     const config = { ...ppoFor(c, job.method), seed: job.seed };
-    const { total } = { total: PPOConfig.resolve(config).steps };
+    const steps = PPOConfig.resolve(config).steps;
     const { train } = await readTaskPrompts(c.prompts);
     const trained = await trainPolicy({
       loadPolicy: () => loadPolicy(c),
@@ -257,9 +256,9 @@ export async function runJob(
       outDir: join(dir, 'ppo'),
       logger,
       stopAfter: options.stopAfter,
-      onProgress: (p) => options.onProgress?.({ ...p, task: job.id, total }),
+      onProgress: (p) => options.onProgress?.({ ...p, task: job.id }),
     });
-    if (options.stopAfter !== undefined && trained.history.length < total) return undefined;
+    if (options.stopAfter !== undefined && trained.history.length < steps) return undefined;
     const policy = await loadCausalLM(join(trained.finalDir, 'policy'), { backend: 'current' });
     const reference = await loadPolicy(c);
     try {

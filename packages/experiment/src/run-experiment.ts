@@ -180,7 +180,6 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
     }
   >();
   const maxAttempts = options.maxAttempts ?? 3;
-  const needsOf = (j: Job) => j.needs;
   const isFailed = (id: string) => failed.some((f) => f.id === id);
 
   const status = (): RunStatus => {
@@ -238,7 +237,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   const next = (): Job | undefined => {
     for (let i = 0; i < pending.length; i++) {
       const job = pending[i]!;
-      const needs = needsOf(job);
+      const needs = job.needs;
       const blocked = needs.find(isFailed);
       if (blocked) {
         pending.splice(i, 1);

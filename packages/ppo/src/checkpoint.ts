@@ -5,7 +5,6 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import {
   type Logger,
   ResourceError,
@@ -193,14 +192,4 @@ export async function restoreCheckpoint(dir: string, options: RestoreOptions): P
   trainer.optimizer.loadState({ step: Number(opt.metadata.step), m: read('m'), v: read('v') });
   trainer.loadState(state);
   return trainer;
-}
-
-/** Whether every weight of `model` is finite (a diverged model is never saved as a result). */
-export function allFinite(model: CausalLM): boolean {
-  return tf.tidy(() => {
-    for (const v of model.trainableVariables()) {
-      if (tf.any(tf.logicalNot(tf.isFinite(v))).dataSync()[0]) return false;
-    }
-    return true;
-  });
 }

@@ -6,7 +6,6 @@ export {
   whiten,
 } from './advantages.js';
 export {
-  allFinite,
   CHECKPOINT_FORMAT,
   type CheckpointState,
   type RestoreOptions,
