@@ -30,7 +30,8 @@ import {
 import { writeReport } from './report.js';
 import { collectResults } from './results.js';
 import { RunDir } from './run-dir.js';
-import { RunFailedError, type RunStatus, runExperiment, runStatus } from './run-experiment.js';
+import { RunFailedError, runExperiment } from './run-experiment.js';
+import { type RunStatus, runStatus } from './run-status.js';
 
 /** Where `va experiment run` writes when no --dir is given. */
 export const DEFAULT_RUN_DIR = 'out/experiment';

@@ -36,16 +36,11 @@ export {
   QUEUE_ATTEMPTS,
   type QueueJobData,
   type QueueProgress,
-  type QueueRecord,
   type QueueRunRef,
   type QueueRunStatus,
   queuedJobId,
-  queueOfRun,
   queueRunStatus,
-  type RunOnQueueOptions,
-  type RunOnQueueResult,
   type RunQueue,
-  runOnQueue,
 } from './queue.js';
 export {
   DEFAULT_QUEUE_NAME,
@@ -61,6 +56,13 @@ export {
   runPathIn,
   type WorkerRoots,
 } from './queue-paths.js';
+export {
+  type QueueRecord,
+  queueOfRun,
+  type RunOnQueueOptions,
+  type RunOnQueueResult,
+  runOnQueue,
+} from './queue-run.js';
 export { type QueueWorker, type QueueWorkerOptions, startQueueWorker } from './queue-worker.js';
 export { type ReportFiles, writeReport } from './report.js';
 export {
@@ -85,10 +87,9 @@ export {
   type RunExperimentOptions,
   type RunExperimentResult,
   RunFailedError,
-  type RunStatus,
   runExperiment,
-  runStatus,
 } from './run-experiment.js';
+export { type RunStatus, runStatus } from './run-status.js';
 export {
   loadTrueReward,
   REVIEW_OPENINGS,

@@ -85,8 +85,8 @@ export interface RunJobOptions {
   readonly logger?: Logger;
   /** Reports the job's progress (PPO steps for a training job). */
   readonly onProgress?: ProgressCallback;
-  /** Stop a training job after this many PPO steps (tests: a stand-in for a killed worker). */
-  readonly stopAfter?: number;
+  /** Stops the job: it rejects with the signal's reason (a training job after its current step). */
+  readonly signal?: AbortSignal;
 }
 
 /** The policy source of a config: `default` is the embedded model. */
@@ -212,6 +212,7 @@ export async function runJob(
   job: Job,
   options: RunJobOptions = {},
 ): Promise<unknown> {
+  options.signal?.throwIfAborted();
   const logger = options.logger ?? silentLogger;
   const started = performance.now();
   if (job.kind === 'prepare-ensemble')
@@ -246,7 +247,6 @@ export async function runJob(
   const reward = await trainingReward(run, c, job.variant, job.seed);
   try {
     const config = { ...ppoFor(c, job.method), seed: job.seed };
-    const steps = PPOConfig.resolve(config).steps;
     const { train } = await readTaskPrompts(c.prompts);
     const trained = await trainPolicy({
       loadPolicy: () => loadPolicy(c),
@@ -255,10 +255,9 @@ export async function runJob(
       config,
       outDir: join(dir, 'ppo'),
       logger,
-      stopAfter: options.stopAfter,
       onProgress: (p) => options.onProgress?.({ ...p, task: job.id }),
     });
-    if (options.stopAfter !== undefined && trained.history.length < steps) return undefined;
+    options.signal?.throwIfAborted();
     const policy = await loadCausalLM(join(trained.finalDir, 'policy'), { backend: 'current' });
     const reference = await loadPolicy(c);
     try {

@@ -4,15 +4,9 @@
 import { resolve } from 'node:path';
 import { type Logger, parseCommandLine, parseNumberFlag, UsageError } from '@va/core';
 import type { ResolvedExperimentConfig } from './config.js';
-import {
-  openRunQueue,
-  type QueueRunStatus,
-  queueOfRun,
-  queueRunStatus,
-  type RunOnQueueResult,
-  runOnQueue,
-} from './queue.js';
+import { openRunQueue, type QueueRunStatus, queueRunStatus } from './queue.js';
 import { DEFAULT_QUEUE_NAME, queueTarget, REDIS_PASSWORD_ENV } from './queue-connection.js';
+import { queueOfRun, type RunOnQueueResult, runOnQueue } from './queue-run.js';
 import { startQueueWorker } from './queue-worker.js';
 import type { RunDir } from './run-dir.js';
 

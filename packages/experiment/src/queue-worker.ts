@@ -5,14 +5,14 @@
 // Before any work a job is checked: its run folder inside the store, the config it was queued with,
 // every path the config names inside the store or the model cache; anything else is refused.
 
-import { type ChildProcess, fork } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { availableParallelism, hostname } from 'node:os';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Logger, silentLogger } from '@va/core';
 import { resolveSourceOptions } from '@va/lm';
 import { type Job as QueuedJob, UnrecoverableError, Worker } from 'bullmq';
 import type { ResolvedExperimentConfig } from './config.js';
+import { JobPool } from './job-pool.js';
 import {
   enqueueReady,
   openRunQueue,
@@ -23,8 +23,6 @@ import {
 import { connected, type QueueTarget, REDIS_PASSWORD_ENV } from './queue-connection.js';
 import { checkConfigPaths, runFolderIn } from './queue-paths.js';
 import { type Job, jobsOf, RunDir } from './run-dir.js';
-import { workerEntry } from './run-experiment.js';
-import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
 /** Options of {@link startQueueWorker}. */
 export interface QueueWorkerOptions {
@@ -59,11 +57,6 @@ export interface QueueWorker {
   close(force?: boolean): Promise<void>;
 }
 
-interface JobProcess {
-  readonly child: ChildProcess;
-  log?: WriteStream;
-}
-
 /** Starts a worker on the queue; it runs until closed. */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const logger = options.logger ?? silentLogger;
@@ -74,83 +67,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const lockMs = Math.round((options.lockSeconds ?? 30) * 1000);
   const name = `${hostname()}:${process.pid}`;
   const q: RunQueue = await openRunQueue(target);
-  const idle: JobProcess[] = [];
-  const all = new Set<JobProcess>();
-  const entry = workerEntry();
   // Job processes need no Redis: they never see its password.
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    VA_WORKER_THREADS: String(Math.max(1, Math.floor(availableParallelism() / concurrency))),
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env[REDIS_PASSWORD_ENV];
-
-  const spawnJobProcess = () =>
-    new Promise<JobProcess>((resolveReady, reject) => {
-      const child = fork(entry.file, [], {
-        execArgv: entry.execArgv,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        env,
-      });
-      const p: JobProcess = { child };
-      all.add(p);
-      child.stdout?.on('data', (d) => p.log?.write(d));
-      child.stderr?.on('data', (d) => p.log?.write(d));
-      child.once('exit', () => all.delete(p));
-      const onExit = (code: number | null, signal: string | null) =>
-        reject(
-          new Error(`the job process exited (${signal ?? `code ${code}`}) before it was ready`),
-        );
-      child.once('exit', onExit);
-      child.once('message', (m: WorkerMessage) => {
-        child.off('exit', onExit);
-        if (m.type === 'ready') resolveReady(p);
-        else reject(new Error(`the job process said ${m.type} before it was ready`));
-      });
-    });
-
-  /** Runs `message` in a job process; resolves when it is done, rejects with its error. */
-  const runInProcess = async (
-    message: ParentMessage,
-    log: WriteStream,
-    onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>, pid?: number) => void,
-  ) => {
-    let p = idle.pop();
-    // One that died while idle (killed, out of memory) is replaced.
-    while (p && (p.child.exitCode !== null || p.child.signalCode !== null || !p.child.connected))
-      p = idle.pop();
-    p ??= await spawnJobProcess();
-    p.log = log;
-    await new Promise<void>((done, fail) => {
-      const onMessage = (m: WorkerMessage) => {
-        if (m.type === 'progress') onProgress(m, p.child.pid);
-        else if (m.type === 'done' || m.type === 'failed') {
-          cleanup();
-          idle.push(p);
-          if (m.type === 'done') done();
-          else {
-            if (m.stack) log.write(`${m.stack}\n`);
-            fail(new Error(m.message));
-          }
-        }
-      };
-      const onExit = (code: number | null, signal: string | null) => {
-        cleanup();
-        fail(
-          new Error(
-            `its process ${p.child.pid} exited (${signal ?? `code ${code}`}) while running it`,
-          ),
-        );
-      };
-      const cleanup = () => {
-        p.child.off('message', onMessage);
-        p.child.off('exit', onExit);
-        p.log = undefined;
-      };
-      p.child.on('message', onMessage);
-      p.child.once('exit', onExit);
-      p.child.send(message);
-    });
-  };
+  const pool = new JobPool({ size: concurrency, env });
 
   const process_ = async (job: QueuedJob<QueueJobData>): Promise<unknown> => {
     const data = checkJobData(job.data);
@@ -188,15 +108,15 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       });
       return { released: e.added };
     }
-    const vaJob = jobsOf(config).find((j) => j.id === data.job);
+    const jobs = jobsOf(config);
+    const vaJob = jobs.find((j) => j.id === data.job);
     if (!vaJob) throw refused(`the run in ${run.root} has no job ${JSON.stringify(data.job)}`);
-    if (await run.isDone(vaJob)) return { skipped: true };
-    const jobs = new Map(jobsOf(config).map((j) => [j.id, j]));
-    for (const n of vaJob.needs) {
-      // Never while the run is on the queue as `va experiment run` put it (a release adds the job
-      // once what it needs is done); a later attempt finds it done.
-      if (!(await run.isDone(jobs.get(n)!))) throw new Error(`needs ${n}, which is not done yet`);
-    }
+    const done = await run.doneJobs(jobs.filter((j) => j === vaJob || vaJob.needs.includes(j.id)));
+    if (done.has(vaJob.id)) return { skipped: true };
+    // Never while the run is on the queue as `va experiment run` put it (a release adds the job
+    // once what it needs is done); a later attempt finds it done.
+    const missing = vaJob.needs.find((n) => !done.has(n));
+    if (missing) throw new Error(`needs ${missing}, which is not done yet`);
     if (options.execute) {
       await options.execute(run, config, vaJob);
       return { worker: name };
@@ -210,24 +130,26 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     let lastDone = -1;
     const started = performance.now();
     try {
-      await runInProcess(
+      await pool.run(
         { type: 'job', runDir: run.root, jobId: vaJob.id, cwd: store, configHash: hash },
-        log,
-        (m, pid) => {
-          const now = Date.now();
-          // Every new step, and otherwise twice a second at most.
-          if (now - last < 500 && m.done === lastDone) return;
-          last = now;
-          lastDone = m.done;
-          const progress: QueueProgress = {
-            worker: name,
-            pid,
-            done: m.done,
-            total: m.total,
-            unit: m.unit,
-            detail: m.detail,
-          };
-          job.updateProgress(progress as unknown as object).catch(() => {});
+        {
+          log,
+          onProgress: (m, pid) => {
+            const now = Date.now();
+            // Every new step, and otherwise twice a second at most.
+            if (now - last < 500 && m.done === lastDone) return;
+            last = now;
+            lastDone = m.done;
+            const progress: QueueProgress = {
+              worker: name,
+              pid,
+              done: m.done,
+              total: m.total,
+              unit: m.unit,
+              detail: m.detail,
+            };
+            job.updateProgress(progress as unknown as object).catch(() => {});
+          },
         },
       );
     } catch (error) {
@@ -282,14 +204,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       if (force) {
         // Now, even with Redis gone: the job processes stop, their locks lapse, and other
         // workers resume the jobs from their checkpoints.
-        for (const p of all) p.child.kill('SIGTERM');
-        const settled = Promise.allSettled([worker.close(true), q.close()]);
+        const settled = Promise.allSettled([
+          pool.close({ force: true }),
+          worker.close(true),
+          q.close(),
+        ]);
         await Promise.race([settled, new Promise((r) => setTimeout(r, 3000).unref())]);
         return;
       }
       await worker.close();
-      for (const p of all) p.child.disconnect();
-      await q.close();
+      await Promise.all([pool.close(), q.close()]);
     },
   };
 }

@@ -141,6 +141,18 @@ export class RunDir {
     return (await stat(this.resultFile(job)).catch(() => undefined)) !== undefined;
   }
 
+  /**
+   * The ids of the jobs among `jobs` that are done (their result file exists): the one reading of
+   * what is done, for runs, queues and status lines. Ids in `known` (done at an earlier reading)
+   * are not looked at again, so that a status poll only looks at the open jobs: a result is written
+   * last and stays while a run goes on (removing one to redo its job takes a new run).
+   */
+  async doneJobs(jobs: readonly Job[], known?: ReadonlySet<string>): Promise<Set<string>> {
+    const open = known ? jobs.filter((j) => !known.has(j.id)) : jobs;
+    const found = await Promise.all(open.map(async (j) => ((await this.isDone(j)) ? j.id : '')));
+    return new Set([...(known ?? []), ...found.filter((id) => id !== '')]);
+  }
+
   async readResult<T>(job: Job): Promise<T | undefined> {
     const text = await readFile(this.resultFile(job), 'utf8').catch(() => undefined);
     return text === undefined ? undefined : (JSON.parse(text) as T);

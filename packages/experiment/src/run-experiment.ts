@@ -1,13 +1,11 @@
-// Runs every job of a run in worker processes (one per core by default), resuming where an earlier
+// Runs every job of a run in job processes (one per core by default), resuming where an earlier
 // run stopped: a finished job is never redone, an interrupted one starts again (a PPO run from its
-// last checkpoint), a worker that dies has its job retried by a fresh worker, a job that keeps
-// failing is reported with its error. Then the report.
+// last checkpoint), a process that dies has its job retried in a fresh one, a job that keeps
+// failing is reported with its error. The order is schedule.ts's, the processes job-pool.ts's.
 
-import { type ChildProcess, fork } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   ConfigError,
   checkInputFile,
@@ -17,11 +15,15 @@ import {
   silentLogger,
   VaError,
 } from '@va/core';
+import { selectBackend } from '@va/lm';
 import { ExperimentConfig, type ResolvedExperimentConfig } from './config.js';
+import { JobPool } from './job-pool.js';
 import { runJob } from './jobs.js';
 import { type Job, jobsOf, RunDir } from './run-dir.js';
+import { countDone, type FailedJob, type RunningJob, type RunStatus } from './run-status.js';
+import { JobSchedule, runScheduled } from './schedule.js';
 import { loadTrueReward, readTaskPrompts } from './task.js';
-import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
+import { timeLeft } from './time-left.js';
 
 /** Options of {@link runExperiment}. */
 export interface RunExperimentOptions {
@@ -31,36 +33,16 @@ export interface RunExperimentOptions {
   readonly logger?: Logger;
   /** A line of progress (seeds done per method, running jobs' steps, time left), often. */
   readonly onStatus?: (status: RunStatus) => void;
-  /** Run the jobs in this process, one after another (no workers). */
+  /** Run the jobs in this process, one after another (no job processes). */
   readonly inProcess?: boolean;
   /** Attempts per job before it is reported as failed (default 3). */
   readonly maxAttempts?: number;
-  /** Tests: worker processes get this job message field (stop a training job early). */
-  readonly stopAfter?: number;
-}
-
-/** Where a run stands. */
-export interface RunStatus {
-  readonly total: number;
-  readonly done: number;
-  /** Done / total per variant and method (`ensemble/vanilla: 3/4`), and reference runs. */
-  readonly byGroup: Readonly<Record<string, { done: number; total: number }>>;
-  /** Jobs running now and their progress. */
-  readonly running: readonly {
-    id: string;
-    /** Queued runs: the worker running it (`host:pid`). */
-    worker?: string;
-    pid?: number;
-    done?: number;
-    total?: number;
-    unit?: string;
-    detail?: string;
-  }[];
-  readonly failed: readonly { id: string; error: string; attempts: number }[];
-  /** Seconds left, from the mean time of the jobs this run finished. */
-  readonly eta?: number;
-  /** Queued runs: the workers connected to the queue (`host:pid`), busy or idle. */
-  readonly workers?: readonly string[];
+  /**
+   * Stops the run: no job starts after it, the running ones stop (their processes at once; in this
+   * process, a training job after its current step) and runExperiment rejects with the signal's
+   * reason. The folder stays as a killed run leaves it: the same call resumes it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link runExperiment} returns. */
@@ -71,45 +53,12 @@ export interface RunExperimentResult {
   readonly skipped: number;
   /** Jobs it ran. */
   readonly ran: number;
-  readonly failed: readonly { id: string; error: string; attempts: number }[];
+  readonly failed: readonly FailedJob[];
   readonly seconds: number;
 }
 
 /** A run whose jobs failed after their retries; the finished jobs stay, a rerun resumes. */
 export class RunFailedError extends VaError {}
-
-function groupOf(job: Job): string {
-  if (job.kind === 'prepare-ensemble') return 'ensemble reward model';
-  if (job.kind === 'reference') return `${job.variant.name}/reference`;
-  return `${job.variant.name}/${job.method}`;
-}
-
-function groupCounter(
-  byGroup: Record<string, { done: number; total: number }>,
-  group: string,
-): { done: number; total: number } {
-  const existing = byGroup[group];
-  if (existing) return existing;
-  const fresh = { done: 0, total: 0 };
-  byGroup[group] = fresh;
-  return fresh;
-}
-
-/** Which jobs of a run are done (`va experiment status`). */
-export async function runStatus(run: RunDir, config: ResolvedExperimentConfig): Promise<RunStatus> {
-  const jobs = jobsOf(config);
-  const byGroup: Record<string, { done: number; total: number }> = {};
-  let done = 0;
-  for (const job of jobs) {
-    const g = groupCounter(byGroup, groupOf(job));
-    g.total += 1;
-    if (await run.isDone(job)) {
-      g.done += 1;
-      done += 1;
-    }
-  }
-  return { total: jobs.length, done, byGroup, running: [], failed: [] };
-}
 
 /**
  * Checks, before any work, what the jobs will need: the run folder can be written, the prompts
@@ -135,19 +84,113 @@ export async function preflight(run: RunDir, c: ResolvedExperimentConfig): Promi
   }
 }
 
-/** The worker script beside this module (TypeScript under tests, JavaScript when built). */
-export function workerEntry(): { file: string; execArgv: string[] } {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts')
-    ? { file: join(here, '..', 'worker.ts'), execArgv: ['--import', 'tsx'] }
-    : { file: join(here, '..', 'worker.js'), execArgv: [] };
+/** The jobs running now, and the time each finished one took: the status line of a local run. */
+class RunProgress {
+  readonly #running = new Map<
+    string,
+    { -readonly [K in keyof RunningJob]: RunningJob[K] } & { kind: Job['kind']; start: number }
+  >();
+  readonly #finished = new Map<Job['kind'], number[]>();
+
+  constructor(
+    readonly jobs: readonly Job[],
+    readonly schedule: JobSchedule,
+    readonly workers: number,
+  ) {}
+
+  /** The job started (again, once `pid` took it: the time to start a process is not the job's). */
+  start(job: Job, pid?: number): void {
+    this.#running.set(job.id, { id: job.id, kind: job.kind, pid, start: performance.now() });
+  }
+
+  update(id: string, p: Progress): void {
+    const r = this.#running.get(id);
+    if (r) Object.assign(r, { done: p.done, total: p.total, unit: p.unit, detail: p.detail });
+  }
+
+  end(job: Job, ok: boolean): void {
+    const r = this.#running.get(job.id);
+    this.#running.delete(job.id);
+    if (!ok || !r) return;
+    const list = this.#finished.get(job.kind) ?? [];
+    list.push((performance.now() - r.start) / 1000);
+    this.#finished.set(job.kind, list);
+  }
+
+  status(): RunStatus {
+    const now = performance.now();
+    const running = [...this.#running.values()];
+    return {
+      ...countDone(this.jobs, this.schedule.done),
+      running: running.map(({ start: _s, kind: _k, ...r }) => r),
+      failed: [...this.schedule.failed],
+      eta: timeLeft({
+        pending: this.schedule.pending.map((j) => j.kind),
+        running: running.map((r) => ({ ...r, seconds: (now - r.start) / 1000 })),
+        finished: this.#finished,
+        workers: this.workers,
+      }),
+    };
+  }
+}
+
+type Progress = Pick<RunningJob, 'done' | 'total' | 'unit' | 'detail'>;
+
+/**
+ * One attempt at a job, tracked in `progress`: in a process of `pool` (its output in the slot's
+ * log, `logs/worker-<slot>.log`), or without a pool in this process.
+ */
+function attemptOf(a: {
+  readonly run: RunDir;
+  readonly config: ResolvedExperimentConfig;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+  readonly pool?: JobPool;
+  readonly logs: WriteStream[];
+  readonly progress: RunProgress;
+  readonly report: () => void;
+}): (job: Job, slot: number) => Promise<void> {
+  const { run, progress, report } = a;
+  const logOf = (slot: number) => {
+    if (!a.logs[slot]) {
+      mkdirSync(run.logsDir, { recursive: true });
+      a.logs[slot] = createWriteStream(join(run.logsDir, `worker-${slot}.log`), { flags: 'a' });
+    }
+    return a.logs[slot];
+  };
+  return async (job, slot) => {
+    progress.start(job);
+    report();
+    const onProgress = (p: Progress) => {
+      progress.update(job.id, p);
+      report();
+    };
+    try {
+      if (a.pool) {
+        const onStart = (pid: number) => {
+          progress.start(job, pid);
+          report();
+        };
+        const message = { type: 'job', runDir: run.root, jobId: job.id } as const;
+        await a.pool.run(message, { log: logOf(slot), signal: a.signal, onStart, onProgress });
+      } else {
+        await runJob(run, a.config, job, { logger: a.logger, signal: a.signal, onProgress });
+      }
+      progress.end(job, true);
+    } catch (error) {
+      progress.end(job, false);
+      throw error;
+    }
+  };
 }
 
 /**
- * Runs (or resumes) the experiment in `dir`: every job not yet done, in worker processes, then
+ * Runs (or resumes) the experiment in `dir`: every job not yet done, in job processes, then
  * returns. Writing the report is the caller's next step (`writeReport`).
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<RunExperimentResult> {
+  const { signal } = options;
+  signal?.throwIfAborted();
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const run = new RunDir(options.dir);
@@ -155,248 +198,36 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunE
   await preflight(run, config);
   const state = await run.init(config);
   const jobs = jobsOf(config);
-  const done = new Set<string>();
-  for (const job of jobs) if (await run.isDone(job)) done.add(job.id);
-  const skipped = done.size;
+  const schedule = new JobSchedule(jobs, await run.doneJobs(jobs), {
+    maxAttempts: options.maxAttempts,
+    logger,
+  });
+  const skipped = schedule.done.size;
   logger.info(
     `va experiment: ${state === 'resumed' ? 'resuming' : 'starting'} ${run.root}: ${jobs.length} jobs, ${skipped} already done`,
   );
-  const pending = jobs.filter((j) => !done.has(j.id));
-  const attempts = new Map<string, number>();
-  const failed: { id: string; error: string; attempts: number }[] = [];
-  /** Seconds each finished job took, by kind (a reference run takes seconds, a policy minutes). */
-  const durations = new Map<Job['kind'], number[]>();
-  const kindOf = new Map(jobs.map((j) => [j.id, j.kind]));
-  const running = new Map<
-    string,
-    {
-      id: string;
-      pid?: number;
-      done?: number;
-      total?: number;
-      unit?: string;
-      detail?: string;
-      start: number;
-    }
-  >();
-  const maxAttempts = options.maxAttempts ?? 3;
-  const isFailed = (id: string) => failed.some((f) => f.id === id);
-
-  const status = (): RunStatus => {
-    const byGroup: Record<string, { done: number; total: number }> = {};
-    for (const job of jobs) {
-      const g = groupCounter(byGroup, groupOf(job));
-      g.total += 1;
-      if (done.has(job.id)) g.done += 1;
-    }
-    return {
-      total: jobs.length,
-      done: done.size,
-      byGroup,
-      running: [...running.values()].map(({ start: _s, ...r }) => r),
-      failed: [...failed],
-      eta: timeLeft(),
-    };
-  };
-  /**
-   * Seconds left: each job's expected time (the mean of finished jobs of its kind, else a running
-   * job's pace extrapolated over its steps), the running ones less what they have done, spread
-   * over the workers.
-   */
-  const timeLeft = (): number | undefined => {
-    const now = performance.now();
-    const expected = (kind: Job['kind']): number | undefined => {
-      const d = durations.get(kind);
-      if (d?.length) return d.reduce((a, b) => a + b, 0) / d.length;
-      const paced = [...running.values()].filter(
-        (r) => kindOf.get(r.id) === kind && r.done && r.total,
-      );
-      if (!paced.length) return undefined;
-      return (
-        paced.reduce((a, r) => a + ((now - r.start) / 1000) * (r.total! / r.done!), 0) /
-        paced.length
-      );
-    };
-    let total = 0;
-    for (const job of pending) {
-      const e = expected(job.kind);
-      if (e === undefined) return undefined;
-      total += e;
-    }
-    for (const r of running.values()) {
-      const e = expected(kindOf.get(r.id)!);
-      if (e === undefined) return undefined;
-      total += Math.max(0, e - (now - r.start) / 1000);
-    }
-    return total / Math.max(1, workerCount);
-  };
-  let workerCount = 1;
-  const report = () => options.onStatus?.(status());
-
-  /** The next job whose dependencies are done (a job whose dependency failed is failed too). */
-  const next = (): Job | undefined => {
-    for (let i = 0; i < pending.length; i++) {
-      const job = pending[i]!;
-      const needs = job.needs;
-      const blocked = needs.find(isFailed);
-      if (blocked) {
-        pending.splice(i, 1);
-        failed.push({ id: job.id, error: `needs ${blocked}, which failed`, attempts: 0 });
-        i--;
-        continue;
-      }
-      if (needs.every((n) => done.has(n))) {
-        pending.splice(i, 1);
-        return job;
-      }
-    }
-    return undefined;
-  };
-
-  const finish = (job: Job, error?: string) => {
-    const r = running.get(job.id);
-    running.delete(job.id);
-    if (!error) {
-      done.add(job.id);
-      if (r) {
-        const list = durations.get(job.kind) ?? [];
-        list.push((performance.now() - r.start) / 1000);
-        durations.set(job.kind, list);
-      }
-      return;
-    }
-    const n = (attempts.get(job.id) ?? 0) + 1;
-    attempts.set(job.id, n);
-    if (n < maxAttempts) {
-      logger.warn(`${job.id}: attempt ${n} failed (${error}); trying again`);
-      pending.unshift(job);
-    } else {
-      logger.warn(`${job.id}: failed after ${n} attempts: ${error}`);
-      failed.push({ id: job.id, error, attempts: n });
-    }
-  };
-
-  if (options.inProcess) {
-    const { selectBackend } = await import('@va/lm');
-    await selectBackend({ logger });
-    for (let job = next(); job; job = next()) {
-      running.set(job.id, { id: job.id, start: performance.now() });
-      report();
-      try {
-        await runJob(run, config, job, {
-          logger,
-          onProgress: (p) => {
-            Object.assign(running.get(job!.id) ?? {}, {
-              done: p.done,
-              total: p.total,
-              unit: p.unit,
-              detail: p.detail,
-            });
-            report();
-          },
-        });
-        finish(job);
-      } catch (error) {
-        finish(job, (error as Error).message);
-      }
-      report();
-    }
-  } else {
-    const cores = availableParallelism();
-    const workers = Math.max(1, Math.min(config.workers ?? cores, pending.length || 1));
-    // Each worker's wasm backend gets its share of the cores for its threaded matrix products.
-    const threadsPerWorker = Math.max(1, Math.floor(cores / workers));
-    workerCount = workers;
-    mkdirSync(run.logsDir, { recursive: true });
-    await new Promise<void>((resolveAll) => {
-      const entry = workerEntry();
-      const idle: { child: ChildProcess; assign: (job: Job) => void }[] = [];
-      let alive = 0;
-      /** Hands ready jobs to idle workers; lets them go once nothing is left to wait for. */
-      const dispatch = () => {
-        while (idle.length > 0) {
-          const job = next();
-          if (!job) break;
-          idle.shift()!.assign(job);
-        }
-        if (pending.length === 0 && running.size === 0) {
-          for (const w of idle.splice(0)) w.child.disconnect();
-        }
-      };
-      const startWorker = (slot: number) => {
-        const log = createWriteStream(join(run.logsDir, `worker-${slot}.log`), { flags: 'a' });
-        const child: ChildProcess = fork(entry.file, [], {
-          execArgv: entry.execArgv,
-          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-          env: { ...process.env, VA_WORKER_THREADS: String(threadsPerWorker) },
-        });
-        child.stdout?.pipe(log);
-        child.stderr?.pipe(log);
-        alive += 1;
-        let current: Job | undefined;
-        const worker = {
-          child,
-          assign: (job: Job) => {
-            current = job;
-            running.set(job.id, { id: job.id, pid: child.pid, start: performance.now() });
-            const message: ParentMessage = {
-              type: 'job',
-              runDir: run.root,
-              jobId: job.id,
-              ...(options.stopAfter !== undefined ? { stopAfter: options.stopAfter } : {}),
-            };
-            child.send(message);
-            report();
-          },
-        };
-        child.on('message', (m: WorkerMessage) => {
-          if (m.type === 'ready') {
-            idle.push(worker);
-            dispatch();
-          } else if (m.type === 'progress') {
-            const r = running.get(m.jobId);
-            if (r)
-              Object.assign(r, { done: m.done, total: m.total, unit: m.unit, detail: m.detail });
-            report();
-          } else if (m.type === 'done' || m.type === 'failed') {
-            const job = current!;
-            current = undefined;
-            if (m.type === 'failed' && m.stack) log.write(`${m.stack}\n`);
-            finish(job, m.type === 'failed' ? m.message : undefined);
-            report();
-            idle.push(worker);
-            dispatch();
-          }
-        });
-        child.on('exit', (code, signal) => {
-          alive -= 1;
-          log.end();
-          const at = idle.indexOf(worker);
-          if (at >= 0) idle.splice(at, 1);
-          if (current) {
-            // The worker died mid-job (killed, out of memory): its job goes back to the queue, a
-            // fresh worker takes its place.
-            const job = current;
-            current = undefined;
-            finish(
-              job,
-              `worker ${child.pid} exited (${signal ?? `code ${code}`}) while running it`,
-            );
-            report();
-            startWorker(slot);
-            return;
-          }
-          dispatch();
-          if (alive === 0) resolveAll();
-        });
-      };
-      for (let slot = 0; slot < workers; slot++) startWorker(slot);
-    });
+  const slots = options.inProcess
+    ? 1
+    : Math.max(1, Math.min(config.workers ?? availableParallelism(), schedule.pending.length || 1));
+  const progress = new RunProgress(jobs, schedule, slots);
+  const report = () => options.onStatus?.(progress.status());
+  const pool = options.inProcess ? undefined : new JobPool({ size: slots });
+  const logs: WriteStream[] = [];
+  const attempt = attemptOf({ run, config, logger, signal, pool, logs, progress, report });
+  try {
+    if (!pool) await selectBackend({ logger });
+    await runScheduled(schedule, { slots, execute: attempt, signal, onFinish: report });
+  } finally {
+    await pool?.close({ force: signal?.aborted });
+    for (const log of logs) log?.end();
   }
   report();
+  signal?.throwIfAborted();
+  const ran = schedule.done.size - skipped;
+  const { failed } = schedule;
   const seconds = (performance.now() - started) / 1000;
   logger.info(
-    `va experiment: ${done.size - skipped} jobs in ${formatDuration(seconds)}; ${done.size}/${jobs.length} done${failed.length ? `, ${failed.length} failed` : ''}`,
+    `va experiment: ${ran} jobs in ${formatDuration(seconds)}; ${schedule.done.size}/${jobs.length} done${failed.length ? `, ${failed.length} failed` : ''}`,
   );
-  return { run, config, skipped, ran: done.size - skipped, failed, seconds };
+  return { run, config, skipped, ran, failed, seconds };
 }

@@ -1,15 +1,15 @@
-// A worker process of a run: takes jobs from its parent over IPC, runs each (runJob), reports
-// progress, and answers `done` or `failed`. One tfjs backend per process: wasm is single-threaded
-// in Node, so a machine's cores are used by running one worker per core.
+// A job process of a run (started by JobPool): takes jobs from its parent over IPC, runs each
+// (runJob), reports progress, and answers `done` or `failed`. One tfjs backend per process: wasm
+// is single-threaded in Node, so a machine's cores are used by running one process per core.
 
 import { silentLogger } from '@va/core';
 import { runJob } from './jobs.js';
 import { jobsOf, RunDir } from './run-dir.js';
-import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
+import type { JobMessage, WorkerMessage } from './worker-protocol.js';
 
 const send = (message: WorkerMessage) => process.send?.(message);
 
-async function handle(message: ParentMessage): Promise<void> {
+async function handle(message: JobMessage): Promise<void> {
   const run = new RunDir(message.runDir);
   if (message.cwd) process.chdir(message.cwd);
   const { config, hash } = await run.readConfigWithHash();
@@ -20,7 +20,6 @@ async function handle(message: ParentMessage): Promise<void> {
   if (!job) throw new Error(`no job '${message.jobId}' in the run ${run.root}`);
   await runJob(run, config, job, {
     logger: silentLogger,
-    stopAfter: message.stopAfter,
     onProgress: (p) =>
       send({
         type: 'progress',
@@ -42,7 +41,7 @@ if (!process.send) {
 const threads = Number(process.env.VA_WORKER_THREADS) || undefined;
 const { backend } = await import('@va/lm').then((lm) => lm.selectBackend({ threads }));
 send({ type: 'ready', pid: process.pid, backend });
-process.on('message', (message: ParentMessage) => {
+process.on('message', (message: JobMessage) => {
   handle(message).catch((error: Error) => {
     send({ type: 'failed', jobId: message.jobId, message: error.message, stack: error.stack });
   });

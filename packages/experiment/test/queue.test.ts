@@ -15,14 +15,9 @@ import { tempDir } from '@va/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { vaCommand } from '../src/command.js';
 import { ExperimentConfig, SMOKE_CONFIG } from '../src/config.js';
-import {
-  openRunQueue,
-  type QueueJobData,
-  queuedJobId,
-  queueRunStatus,
-  runOnQueue,
-} from '../src/queue.js';
+import { openRunQueue, type QueueJobData, queuedJobId, queueRunStatus } from '../src/queue.js';
 import { queueTarget } from '../src/queue-connection.js';
+import { runOnQueue } from '../src/queue-run.js';
 import { startQueueWorker } from '../src/queue-worker.js';
 import { collectResults } from '../src/results.js';
 import { configHash, jobsOf, RunDir } from '../src/run-dir.js';

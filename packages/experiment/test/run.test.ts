@@ -1,6 +1,6 @@
 // The protocol end to end at its smallest size, in worker processes: every job's result, the
 // tables from @va/stats, a worker killed mid-job that loses and redoes nothing, a second run that
-// does nothing, a changed config refused.
+// does nothing, a changed config refused; a run stopped by its signal, then resumed.
 
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -87,6 +87,63 @@ describe('runExperiment', () => {
     await expect(runExperiment({ dir, config: { ...config, evalPrompts: 9 } })).rejects.toThrow(
       /ExperimentConfig.evalPrompts: differs from the config of the run in .* \(changed: evalPrompts\)/,
     );
+  }, 900_000);
+
+  it('stops on an abort, its job processes with it, and resumes where it stopped', async () => {
+    const dir = join(tmp, 'aborted');
+    const config = {
+      ...SMOKE_CONFIG,
+      settings: ['prompted' as const],
+      ppo: { ...SMOKE_CONFIG.ppo, saveEvery: 1 },
+    };
+    await expect(runExperiment({ dir, config, signal: AbortSignal.abort() })).rejects.toThrow(
+      /aborted/,
+    );
+    await expect(stat(dir)).rejects.toThrow(/ENOENT/);
+
+    const controller = new AbortController();
+    let stopped: string | undefined;
+    const pids = new Set<number>();
+    const error = await runExperiment({
+      dir,
+      config,
+      signal: controller.signal,
+      onStatus: (s) => {
+        for (const r of s.running) if (r.pid) pids.add(r.pid);
+        const r = s.running.find((x) => x.id.startsWith('policies/') && (x.done ?? 0) >= 1);
+        if (r && !stopped) {
+          stopped = r.id;
+          controller.abort(new Error('enough for now'));
+        }
+      },
+    }).catch((e: Error) => e);
+    expect((error as Error).message).toBe('enough for now');
+    expect(pids.size).toBeGreaterThan(0);
+    for (const pid of pids) expect(() => process.kill(pid, 0), `pid ${pid}`).toThrow(/ESRCH/);
+    const run = new RunDir(dir);
+    const jobs = jobsOf(ExperimentConfig.resolve(config));
+    const before = await run.doneJobs(jobs);
+    expect(before.has(stopped!)).toBe(false);
+    const finished = jobs.filter((j) => before.has(j.id));
+    const times = await Promise.all(
+      finished.map(async (j) => (await stat(run.resultFile(j))).mtimeMs),
+    );
+
+    // The same call resumes: what was done stays as it was, the stopped job goes on from its step.
+    const again = await runExperiment({ dir, config });
+    expect([again.skipped, again.ran, again.failed]).toEqual([
+      before.size,
+      jobs.length - before.size,
+      [],
+    ]);
+    expect(
+      await Promise.all(finished.map(async (j) => (await stat(run.resultFile(j))).mtimeMs)),
+    ).toEqual(times);
+    const log = (await readFile(join(dir, stopped!, 'ppo', 'log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).step);
+    expect(log).toEqual([1, 2]);
   }, 900_000);
 
   it('checks inputs before any work', async () => {
