@@ -3,8 +3,9 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '@va/core';
-import { finishLogits, runStack, type StackWeights } from './architectures.js';
-import { type ModelConfig, parseModelConfig } from './config.js';
+import type { StackWeights } from './architectures/architecture.js';
+import { architectureOf, type ModelConfig } from './architectures/index.js';
+import { parseModelConfig } from './config.js';
 import type { GenerationOptions, GenerationResult } from './generate.js';
 import { generate } from './generate.js';
 import { KVCache } from './kv-cache.js';
@@ -15,7 +16,7 @@ import {
   tokenLogProbs,
 } from './logprobs.js';
 import { attachLora, LoraAdapter, type LoraOptions, readLoraFolder } from './lora.js';
-import { attentionBias, positionsFromMask, toRows } from './mask.js';
+import { positionsFromMask, toRows } from './mask.js';
 import { head, linear } from './ops.js';
 import { type SaveOptions, saveCausalLM } from './save.js';
 import type { Tokenizer } from './tokenizer.js';
@@ -186,8 +187,10 @@ export class CausalLM {
       const d = this.config.hiddenSize;
       const flat = tf.reshape(hidden, [-1, d]) as tf.Tensor2D;
       const table = this.param(headName(this.config)) as tf.Tensor as tf.Tensor2D;
-      const logits = finishLogits(this.config, head(flat, table, headTransposed));
-      return tf.reshape(logits, [...hidden.shape.slice(0, -1), this.config.vocabSize]);
+      const logits = head(flat, table, headTransposed);
+      const finish = architectureOf(this.config).finishLogits;
+      const finished = finish ? finish(this.config, logits) : logits;
+      return tf.reshape(finished, [...hidden.shape.slice(0, -1), this.config.vocabSize]);
     });
   }
 
@@ -229,22 +232,14 @@ export class CausalLM {
     const positions = options.positionIds
       ? toRows(where, 'options.positionIds', options.positionIds)
       : positionsFromMask(mask, time);
-    // Mistral's window applies to every layer; Gemma 2/3's to the sliding layers only, which read
-    // a second bias (needed only once a query has keys beyond the window).
-    const window = this.config.family === 'llama' ? this.config.slidingWindow : undefined;
-    const layerWindow = this.config.family === 'gemma' ? this.config.slidingWindow : undefined;
-    const shape: [number, number, number, number] = [batch, 1, time, past + time];
     this.training = options.training === true;
     const out = tf.tidy(() => {
-      const res = runStack(this.config, this.weights, {
+      const res = architectureOf(this.config).stack(this.config, this.weights, {
         ids: tf.tensor1d(ids.flat(), 'int32'),
         batch,
         time,
         positions,
-        bias: tf.tensor4d(attentionBias(mask, time, window), shape),
-        ...(layerWindow !== undefined && past + time > layerWindow
-          ? { windowBias: tf.tensor4d(attentionBias(mask, time, layerWindow), shape) }
-          : {}),
+        mask,
         past: cache && past > 0 ? { keys: cache.keys, values: cache.values } : undefined,
       });
       return cache

@@ -2,6 +2,7 @@
 // top-p), min/max new tokens, EOS, stop tokens and stop strings; the paper's settings are SPEC §4.
 
 import { type ConfigSpec, defineConfig, deriveSeed, is, Rng, ValidationError } from '@va/core';
+import { architectureOf } from './architectures/index.js';
 import type { CausalLM } from './causal-lm.js';
 import { KVCache } from './kv-cache.js';
 import { padLeft } from './mask.js';
@@ -196,7 +197,9 @@ export async function generate(
   const pad = s.padTokenId ?? model.config.padTokenId ?? tok?.padTokenId ?? eos[0] ?? 0;
   const longest = Math.max(...rows.map((r) => r.length));
   const context = model.config.maxPositions;
-  if (model.config.family === 'gpt2' && longest >= context) {
+  // Learned positions (GPT-2's n_positions) end the context; rotary ones run on.
+  const bounded = architectureOf(model.config).learnedPositions;
+  if (bounded && longest >= context) {
     // A prompt that fills the context leaves no room for any token: say so, not "at most -72".
     const at = rows.findIndex((r) => r.length === longest);
     throw new ValidationError(
@@ -207,7 +210,7 @@ export async function generate(
       `Shorten it, or keep its last ${context - s.maxNewTokens} tokens to leave room for maxNewTokens (${s.maxNewTokens}).`,
     );
   }
-  if (model.config.family === 'gpt2' && longest + s.maxNewTokens > context) {
+  if (bounded && longest + s.maxNewTokens > context) {
     throw new ValidationError(
       'generate',
       'options.maxNewTokens',

@@ -6,6 +6,17 @@ export {
   clipGradNorm,
   globalNorm,
 } from './adamw.js';
+export { SUPPORTED_ROPE_TYPES } from './architectures/fields.js';
+export {
+  GEMMA_MODEL_TYPES,
+  GEMMA_TYPE_DEFAULTS,
+  GemmaConfig,
+  type GemmaModelConfig,
+  type GemmaModelType,
+} from './architectures/gemma.js';
+export { Gpt2Config, type Gpt2ModelConfig } from './architectures/gpt2.js';
+export { type ModelConfig, type ModelType, SUPPORTED_MODEL_TYPES } from './architectures/index.js';
+export { LlamaConfig, type LlamaModelConfig } from './architectures/llama.js';
 export {
   BACKENDS,
   type BackendChoice,
@@ -19,27 +30,8 @@ export {
   type ForwardResult,
   type ParamData,
 } from './causal-lm.js';
-export {
-  countParameters,
-  Gpt2Config,
-  type Gpt2ModelConfig,
-  LlamaConfig,
-  type LlamaModelConfig,
-  type ModelConfig,
-  type ModelType,
-  modelConfigToJson,
-  parseModelConfig,
-  SUPPORTED_MODEL_TYPES,
-  SUPPORTED_ROPE_TYPES,
-} from './config.js';
+export { countParameters, modelConfigToJson, parseModelConfig } from './config.js';
 export { DEFAULT_MODEL_DIR, loadDefaultModel } from './default-model.js';
-export {
-  GEMMA_MODEL_TYPES,
-  GEMMA_TYPE_DEFAULTS,
-  GemmaConfig,
-  type GemmaModelConfig,
-  type GemmaModelType,
-} from './gemma-config.js';
 export {
   type FinishReason,
   GenerationConfig,

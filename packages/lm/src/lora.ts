@@ -5,11 +5,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type ConfigSpec, defineConfig, is, ResourceError, Rng, ValidationError } from '@va/core';
-import { linearModules } from './architectures.js';
-import type { ModelConfig } from './config.js';
+import { architectureOf, type ModelConfig } from './architectures/index.js';
 import { matmul } from './ops.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
-import { transpose2d } from './weights.js';
+import { linearModules, specsByName, transpose2d } from './weights.js';
 
 /** Settings of a LoRA adapter (PEFT's `LoraConfig` names in camelCase). */
 export interface LoraConfig {
@@ -20,7 +19,7 @@ export interface LoraConfig {
   /** Dropout on the adapter's input while training. */
   dropout: number;
   /** Modules to adapt, by name or path suffix (`['c_attn']`, `['q_proj', 'v_proj']`); null: PEFT's
-   * default for the family (GPT-2 `c_attn`, Llama family `q_proj`, `v_proj`). */
+   * default for the family (GPT-2 `c_attn`, Llama family and Gemma `q_proj`, `v_proj`). */
   targetModules: string[] | null;
   /** Scale by alpha / sqrt(r) (rank-stabilised LoRA). */
   useRslora: boolean;
@@ -41,7 +40,7 @@ export const LoraConfig: ConfigSpec<LoraConfig> = defineConfig<LoraConfig>('Lora
   },
   targetModules: {
     default: null,
-    doc: "module names or path suffixes to adapt; null: GPT-2 ['c_attn'], Llama family ['q_proj', 'v_proj']",
+    doc: "module names or path suffixes to adapt; null: the family's (GPT-2 ['c_attn'], others ['q_proj', 'v_proj'])",
     check: (v) =>
       v === null || (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string'))
         ? undefined
@@ -93,9 +92,7 @@ export class LoraAdapter {
     settings: Readonly<LoraConfig>,
     init?: ReadonlyMap<string, { a: Float32Array; b: Float32Array }>,
   ) {
-    const family = host.config.family;
-    const targets =
-      settings.targetModules ?? (family === 'gpt2' ? ['c_attn'] : ['q_proj', 'v_proj']);
+    const targets = settings.targetModules ?? architectureOf(host.config).loraTargets;
     this.settings = Object.freeze({ ...settings, targetModules: [...targets] });
     this.scale = settings.alpha / (settings.useRslora ? Math.sqrt(settings.r) : settings.r);
     this.rng = new Rng(settings.seed);
@@ -181,7 +178,7 @@ export class LoraAdapter {
    */
   async save(dir: string, options: { baseModelNameOrPath?: string } = {}): Promise<void> {
     const config = this.host.config;
-    const prefix = config.family === 'gpt2' ? 'base_model.model.transformer.' : 'base_model.model.';
+    const prefix = `base_model.model.${architectureOf(config).checkpointPrefix}`;
     const r = this.settings.r;
     const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
     for (const [path, { a, b }] of this.pairs) {
@@ -203,7 +200,8 @@ export class LoraAdapter {
       lora_alpha: this.settings.alpha,
       lora_dropout: this.settings.dropout,
       target_modules: this.settings.targetModules,
-      fan_in_fan_out: config.family === 'gpt2',
+      // PEFT's name for Conv1D modules, whose weights are [in, out] in the checkpoint (GPT-2's).
+      fan_in_fan_out: !specsByName(config).get(`${this.modules[0]}.weight`)!.transposed,
       bias: 'none',
       use_rslora: this.settings.useRslora,
       use_dora: false,
@@ -276,10 +274,12 @@ export async function readLoraFolder(
   );
   const init = new Map<string, { a: Float32Array; b: Float32Array }>();
   const r = settings.r;
+  const prefix = architectureOf(host.config).checkpointPrefix.replaceAll('.', '\\.');
+  const pattern = new RegExp(
+    `^base_model\\.model\\.(?:${prefix})?(.+)\\.lora_([AB])(?:\\.default)?\\.weight$`,
+  );
   for (const [name, t] of file.tensors) {
-    const m = /^base_model\.model\.(?:transformer\.)?(.+)\.lora_([AB])(?:\.default)?\.weight$/.exec(
-      name,
-    );
+    const m = pattern.exec(name);
     if (!m) continue;
     const path = m[1]!;
     let w: tf.Variable;

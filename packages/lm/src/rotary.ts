@@ -1,14 +1,15 @@
 // Rotary position tables as Hugging Face computes them (`LlamaRotaryEmbedding` and
 // `ROPE_INIT_FUNCTIONS`: default, linear, llama3), in float32, for per-row position ids.
 
-import type { LlamaConfig } from './config.js';
-
 const f = Math.fround;
 
 /** What the rotary tables read of a config (Llama family, Gemma). */
 export interface RotaryConfig {
   readonly headDim: number;
-  readonly hf: Readonly<Pick<LlamaConfig, 'rope_theta' | 'rope_scaling'>>;
+  readonly hf: {
+    readonly rope_theta: number;
+    readonly rope_scaling: Readonly<Record<string, unknown>> | null;
+  };
 }
 
 /** inv_freq[j] = 1 / theta^(2j / d), j < d / 2, then the config's rope scaling. */

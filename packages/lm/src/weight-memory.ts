@@ -3,7 +3,8 @@
 // error (measured with tfjs-backend-wasm 4.22), so a model too large for it is refused up front.
 
 import { ResourceError } from '@va/core';
-import { countParameters, type ModelConfig } from './config.js';
+import type { ModelConfig } from './architectures/index.js';
+import { countParameters } from './config.js';
 
 /**
  * The largest float32 weights `loadCausalLM` / `createCausalLM` put on the wasm backend: 3 GiB of

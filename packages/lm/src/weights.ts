@@ -1,105 +1,40 @@
-// Parameter names, shapes and layouts of every family, as Hugging Face checkpoints hold them, and
-// the checks that refuse a checkpoint that does not fit its config (nanoGPT's from_pretrained).
+// What a family's parameter specs (architectures/) give: checkpoint tensors checked against the
+// config (nanoGPT's from_pretrained) and put in our layout, and back; fresh seeded weights.
 
 import { ResourceError, Rng } from '@va/core';
-import type { ModelConfig } from './config.js';
+import type { ParamSpec } from './architectures/architecture.js';
+import { architectureOf, type ModelConfig } from './architectures/index.js';
 
-/** One parameter of a model. */
-export interface ParamSpec {
-  /** Hugging Face name, e.g. `h.0.attn.c_attn.weight` or `model.layers.0.self_attn.q_proj.weight`. */
-  readonly name: string;
-  /** Shape in the checkpoint. */
-  readonly shape: readonly number[];
-  /**
-   * True for `nn.Linear` weights ([out, in] in the checkpoint), which we hold as [in, out] so that
-   * every product is a plain `x @ w`. GPT-2's `Conv1D` weights are [in, out] already.
-   */
-  readonly transposed: boolean;
-  /** What initialisation and weight decay treat it as. */
-  readonly kind: 'matrix' | 'embedding' | 'bias' | 'norm';
-  /** Residual output projections get a smaller initial scale (GPT-2). */
-  readonly residual?: boolean;
+export type { ParamSpec };
+
+const specCache = new WeakMap<ModelConfig, readonly ParamSpec[]>();
+
+/**
+ * Every parameter of a model of `config`, in checkpoint order, by Hugging Face name (GPT-2's without
+ * `transformer.`): the family module's one list, which everything below derives from.
+ */
+export function parameterSpecs(config: ModelConfig): readonly ParamSpec[] {
+  let specs = specCache.get(config);
+  if (!specs) {
+    specs = Object.freeze(
+      architectureOf(config)
+        .parameterSpecs(config)
+        .map((s) => Object.freeze(s)),
+    );
+    specCache.set(config, specs);
+  }
+  return specs;
 }
 
 /** The table that computes logits (`wte`, `model.embed_tokens` when tied, else `lm_head`). */
 export function headName(config: ModelConfig): string {
-  if (config.family === 'gpt2') return 'wte.weight';
-  return config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
+  return parameterSpecs(config).find((s) => s.head)!.name;
 }
 
-/** Every parameter of a model of `config`, in checkpoint order. */
-export function parameterSpecs(config: ModelConfig): ParamSpec[] {
-  const d = config.hiddenSize;
-  const out: ParamSpec[] = [];
-  const add = (
-    name: string,
-    shape: number[],
-    kind: ParamSpec['kind'],
-    transposed = false,
-    residual = false,
-  ) => out.push({ name, shape, kind, transposed, residual });
-  if (config.family === 'gpt2') {
-    const f = config.intermediateSize;
-    add('wte.weight', [config.vocabSize, d], 'embedding');
-    add('wpe.weight', [config.maxPositions, d], 'embedding');
-    for (let i = 0; i < config.numLayers; i++) {
-      const p = `h.${i}`;
-      add(`${p}.ln_1.weight`, [d], 'norm');
-      add(`${p}.ln_1.bias`, [d], 'bias');
-      add(`${p}.attn.c_attn.weight`, [d, 3 * d], 'matrix');
-      add(`${p}.attn.c_attn.bias`, [3 * d], 'bias');
-      add(`${p}.attn.c_proj.weight`, [d, d], 'matrix', false, true);
-      add(`${p}.attn.c_proj.bias`, [d], 'bias');
-      add(`${p}.ln_2.weight`, [d], 'norm');
-      add(`${p}.ln_2.bias`, [d], 'bias');
-      add(`${p}.mlp.c_fc.weight`, [d, f], 'matrix');
-      add(`${p}.mlp.c_fc.bias`, [f], 'bias');
-      add(`${p}.mlp.c_proj.weight`, [f, d], 'matrix', false, true);
-      add(`${p}.mlp.c_proj.bias`, [d], 'bias');
-    }
-    add('ln_f.weight', [d], 'norm');
-    add('ln_f.bias', [d], 'bias');
-    return out;
-  }
-  const q = config.numHeads * config.headDim;
-  const kv = config.numKvHeads * config.headDim;
-  const f = config.intermediateSize;
-  const mlpBias = config.family === 'llama' && config.hf.mlp_bias;
-  // Gemma: the same names, plus Gemma 2/3's norms around the MLP and Gemma 3's q/k head norms.
-  const gemma = config.family === 'gemma' ? config : undefined;
-  add('model.embed_tokens.weight', [config.vocabSize, d], 'embedding');
-  for (let i = 0; i < config.numLayers; i++) {
-    const p = `model.layers.${i}`;
-    add(`${p}.input_layernorm.weight`, [d], 'norm');
-    for (const [m, width] of [
-      ['q_proj', q],
-      ['k_proj', kv],
-      ['v_proj', kv],
-    ] as const) {
-      add(`${p}.self_attn.${m}.weight`, [width, d], 'matrix', true);
-      if (config.qkvBias) add(`${p}.self_attn.${m}.bias`, [width], 'bias');
-    }
-    add(`${p}.self_attn.o_proj.weight`, [d, q], 'matrix', true, true);
-    if (config.oBias) add(`${p}.self_attn.o_proj.bias`, [d], 'bias');
-    if (gemma?.qkNorm) {
-      add(`${p}.self_attn.q_norm.weight`, [config.headDim], 'norm');
-      add(`${p}.self_attn.k_norm.weight`, [config.headDim], 'norm');
-    }
-    add(`${p}.post_attention_layernorm.weight`, [d], 'norm');
-    if (gemma?.sandwichNorms) {
-      add(`${p}.pre_feedforward_layernorm.weight`, [d], 'norm');
-      add(`${p}.post_feedforward_layernorm.weight`, [d], 'norm');
-    }
-    add(`${p}.mlp.gate_proj.weight`, [f, d], 'matrix', true);
-    if (mlpBias) add(`${p}.mlp.gate_proj.bias`, [f], 'bias');
-    add(`${p}.mlp.up_proj.weight`, [f, d], 'matrix', true);
-    if (mlpBias) add(`${p}.mlp.up_proj.bias`, [f], 'bias');
-    add(`${p}.mlp.down_proj.weight`, [d, f], 'matrix', true, true);
-    if (mlpBias) add(`${p}.mlp.down_proj.bias`, [d], 'bias');
-  }
-  add('model.norm.weight', [d], 'norm');
-  if (!config.tieWordEmbeddings) add('lm_head.weight', [config.vocabSize, d], 'matrix');
-  return out;
+/** The Linear / Conv1D modules (LoRA's), by path (e.g. `h.0.attn.c_attn`): the matrices but the head. */
+export function linearModules(config: ModelConfig): string[] {
+  const matrices = parameterSpecs(config).filter((s) => s.kind === 'matrix' && !s.head);
+  return matrices.map((s) => s.name.slice(0, -'.weight'.length));
 }
 
 /** Shape of a parameter as we hold it ([in, out] for transposed Linear weights). */
@@ -117,14 +52,10 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
   return out;
 }
 
-/** Checkpoint tensors we know and skip: GPT-2's causal-mask buffers, rotary caches. */
-const IGNORED = [/(^|\.)attn\.(masked_)?bias$/, /rotary_emb\.inv_freq$/];
-
 /** The name a checkpoint tensor has in our specs (GPT-2 checkpoints may prefix `transformer.`). */
 function canonicalName(config: ModelConfig, name: string): string {
-  return config.family === 'gpt2' && name.startsWith('transformer.')
-    ? name.slice('transformer.'.length)
-    : name;
+  const prefix = architectureOf(config).checkpointPrefix;
+  return prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
 }
 
 function shapeText(shape: readonly number[]): string {
@@ -152,7 +83,8 @@ export function checkpointParam(
   const spec = specs.get(key);
   if (!spec) {
     const tiedHead = key === 'lm_head.weight' && config.tieWordEmbeddings;
-    if (!tiedHead && !IGNORED.some((re) => re.test(key))) unused.push(name);
+    const buffer = architectureOf(config).ignoredTensors.some((re) => re.test(key));
+    if (!tiedHead && !buffer) unused.push(name);
     return undefined;
   }
   const same =
@@ -222,20 +154,20 @@ export function checkpointToParams(
 }
 
 /**
- * Our parameters in the checkpoint's names and layouts, ready to serialize. GPT-2 names get the
- * `transformer.` prefix, as `GPT2LMHeadModel.save_pretrained` writes them.
+ * Our parameters in the checkpoint's names and layouts, ready to serialize, with the family's
+ * prefix (GPT-2's `transformer.`, as `GPT2LMHeadModel.save_pretrained` writes them).
  */
 export function paramsToCheckpoint(
   config: ModelConfig,
   params: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
 ): Map<string, { shape: number[]; data: Float32Array }> {
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  const prefix = architectureOf(config).checkpointPrefix;
   for (const spec of parameterSpecs(config)) {
     const p = params.get(spec.name);
     if (!p) throw new ResourceError(`saveCausalLM: parameter '${spec.name}' is missing`);
     const data = spec.transposed ? transpose2d(p.data, spec.shape[1]!, spec.shape[0]!) : p.data;
-    const name = config.family === 'gpt2' ? `transformer.${spec.name}` : spec.name;
-    out.set(name, { shape: [...spec.shape], data });
+    out.set(`${prefix}${spec.name}`, { shape: [...spec.shape], data });
   }
   return out;
 }
@@ -255,7 +187,7 @@ export function initParams(
   for (const spec of parameterSpecs(config)) {
     const shape = internalShape(spec);
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    if (spec.kind === 'norm') data.fill(config.family === 'gemma' ? 0 : 1);
+    if (spec.kind === 'norm') data.fill(architectureOf(config).normInit);
     else if (spec.kind !== 'bias') {
       const rng = new Rng(seed).fork(spec.name);
       const s = spec.residual ? std / Math.sqrt(2 * config.numLayers) : std;

@@ -1,38 +1,22 @@
-// Gemma configs (`gemma`, `gemma2`, `gemma3_text`) read from a Hugging Face `config.json`, with the
-// defaults of transformers' GemmaConfig, Gemma2Config and Gemma3TextConfig for keys a file omits.
+// Gemma, Gemma 2 and Gemma 3's text models (`gemma`, `gemma2`, `gemma3_text`), read off transformers'
+// modeling_gemma / gemma2 / gemma3 and the defaults of GemmaConfig, Gemma2Config, Gemma3TextConfig.
 
+import * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
-import type { CommonConfig } from './config.js';
-import {
-  checkRopeScaling,
-  decoderCommon,
-  optionalPositive,
-  optionalPositiveInteger,
-  pick,
-  type TokenIds,
-  tokenIds,
-} from './config-fields.js';
+import { embed, geluErf, geluTanh, rmsNorm, softcap } from '../ops.js';
+import type { Architecture, CommonConfig } from './architecture.js';
+import { causalBias, gatedMlp, type LayerCache, rotary, rotarySelfAttention } from './blocks.js';
+import { DECODER_LAYOUT, type DecoderKeys, decoderCommon, decoderFields } from './decoder.js';
+import { optionalPositive, optionalPositiveInteger, pick } from './fields.js';
 
 /** The Gemma `model_type`s: Gemma (1, 1.1), Gemma 2, and Gemma 3's text-only models. */
 export const GEMMA_MODEL_TYPES = ['gemma', 'gemma2', 'gemma3_text'] as const;
 export type GemmaModelType = (typeof GEMMA_MODEL_TYPES)[number];
 
 /** The `config.json` keys of a Gemma model (all three types; each reads the keys it knows). */
-export interface GemmaConfig {
-  vocab_size: number;
-  hidden_size: number;
-  intermediate_size: number;
-  num_hidden_layers: number;
-  num_attention_heads: number;
-  num_key_value_heads: number | null;
+export interface GemmaConfig extends DecoderKeys {
   head_dim: number;
   hidden_activation: 'gelu_pytorch_tanh' | 'gelu_new' | 'gelu' | null;
-  max_position_embeddings: number;
-  rms_norm_eps: number;
-  rope_theta: number;
-  rope_scaling: Record<string, unknown> | null;
-  attention_bias: boolean;
-  tie_word_embeddings: boolean;
   query_pre_attn_scalar: number | null;
   sliding_window: number | null;
   attn_logit_softcapping: number | null;
@@ -41,28 +25,60 @@ export interface GemmaConfig {
   sliding_window_pattern: number | null;
   layer_types: string[] | null;
   use_bidirectional_attention: boolean;
-  bos_token_id: TokenIds;
-  eos_token_id: TokenIds;
-  pad_token_id: TokenIds;
 }
 
 const LAYER_TYPES = ['sliding_attention', 'full_attention'];
+
+/** A resolved Gemma config; the fields say how the shared stack runs this model type. */
+export interface GemmaModelConfig extends CommonConfig {
+  readonly family: 'gemma';
+  readonly modelType: GemmaModelType;
+  readonly hf: Readonly<GemmaConfig>;
+  readonly qkvBias: boolean;
+  readonly oBias: boolean;
+  /** The GeGLU gate: tanh-approximated GELU (`gelu_pytorch_tanh`, `gelu_new`) or exact (`gelu`). */
+  readonly activation: 'tanh' | 'exact';
+  /** Attention scores are multiplied by it: head_dim^-1/2 (Gemma), query_pre_attn_scalar^-1/2. */
+  readonly queryScale: number;
+  readonly attnSoftcap: number | undefined;
+  readonly finalSoftcap: number | undefined;
+  /** Gemma 2/3: norms after attention and around the MLP (four per layer). */
+  readonly sandwichNorms: boolean;
+  /** Gemma 3: RMSNorm of each query and key head. */
+  readonly qkNorm: boolean;
+  readonly slidingWindow: number | undefined;
+  /** Per layer: attends through the sliding window (always false without one). */
+  readonly slidingLayers: readonly boolean[];
+  /** Gemma 3: rotary base of the sliding layers (unscaled); undefined: every layer uses rope_theta. */
+  readonly localRopeTheta: number | undefined;
+  /** sqrt(hidden_size) rounded to float32, as `torch.tensor(hidden_size ** 0.5)` (embeddings' scale). */
+  readonly embedScale: number;
+}
 
 /**
  * Gemma config keys. The defaults are transformers' `GemmaConfig` (Gemma-7B's shape); `gemma2` and
  * `gemma3_text` files fill the keys they omit from {@link GEMMA_TYPE_DEFAULTS} first.
  */
 export const GemmaConfig: ConfigSpec<GemmaConfig> = defineConfig<GemmaConfig>('GemmaConfig', {
-  vocab_size: { default: 256000, doc: 'tokens in the vocabulary', check: is.positiveInteger },
-  hidden_size: { default: 3072, doc: 'width of the residual stream', check: is.positiveInteger },
-  intermediate_size: { default: 24576, doc: 'GeGLU MLP width', check: is.positiveInteger },
-  num_hidden_layers: { default: 28, doc: 'transformer blocks', check: is.positiveInteger },
-  num_attention_heads: { default: 16, doc: 'query heads', check: is.positiveInteger },
-  num_key_value_heads: {
-    default: null,
-    doc: 'key/value heads (1: multi-query, Gemma-2B); null means num_attention_heads',
-    check: optionalPositiveInteger,
-  },
+  ...decoderFields(
+    {
+      vocab_size: 256000,
+      hidden_size: 3072,
+      intermediate_size: 24576,
+      num_hidden_layers: 28,
+      num_attention_heads: 16,
+      max_position_embeddings: 8192,
+      tie_word_embeddings: true,
+    },
+    {
+      intermediate_size: 'GeGLU MLP width',
+      num_key_value_heads:
+        'key/value heads (1: multi-query, Gemma-2B); null means num_attention_heads',
+      rope_theta: 'rotary base (Gemma 3: of the global layers)',
+      rope_scaling:
+        "rotary scaling (Gemma 3: global layers only): null or {rope_type: 'linear', factor}",
+    },
+  ),
   head_dim: {
     default: 256,
     doc: 'width of one head, independent of hidden_size / num_attention_heads',
@@ -76,20 +92,6 @@ export const GemmaConfig: ConfigSpec<GemmaConfig> = defineConfig<GemmaConfig>('G
         ? undefined
         : "must be null, 'gelu_pytorch_tanh', 'gelu_new' or 'gelu'",
   },
-  max_position_embeddings: { default: 8192, doc: 'longest input', check: is.positiveInteger },
-  rms_norm_eps: { default: 1e-6, doc: 'RMSNorm epsilon', check: is.positive },
-  rope_theta: {
-    default: 10000,
-    doc: 'rotary base (Gemma 3: of the global layers)',
-    check: is.positive,
-  },
-  rope_scaling: {
-    default: null,
-    doc: "rotary scaling (Gemma 3: global layers only): null or {rope_type: 'linear', factor}",
-    check: checkRopeScaling,
-  },
-  attention_bias: { default: false, doc: 'biases on q, k, v and o' },
-  tie_word_embeddings: { default: true, doc: 'the output head is embed_tokens' },
   query_pre_attn_scalar: {
     default: null,
     doc: 'Gemma 2/3: attention scores are scaled by its -1/2 power (Gemma: head_dim)',
@@ -133,9 +135,6 @@ export const GemmaConfig: ConfigSpec<GemmaConfig> = defineConfig<GemmaConfig>('G
     doc: 'EmbeddingGemma: attention in both directions (not supported: these are causal LMs)',
     check: (v) => (v ? 'bidirectional (embedding) Gemma models are not supported' : undefined),
   },
-  bos_token_id: { default: null, doc: 'beginning-of-sequence token (Gemma: 2)', check: tokenIds },
-  eos_token_id: { default: null, doc: 'end-of-sequence token(s) (Gemma: 1)', check: tokenIds },
-  pad_token_id: { default: null, doc: 'padding token (Gemma: 0)', check: tokenIds },
 });
 
 const GEMMA_TOKENS = { bos_token_id: 2, eos_token_id: 1, pad_token_id: 0 };
@@ -176,32 +175,6 @@ export const GEMMA_TYPE_DEFAULTS: Readonly<Record<GemmaModelType, Partial<GemmaC
     },
   });
 
-/** A resolved Gemma config; the fields say how the shared stack runs this model type. */
-export interface GemmaModelConfig extends CommonConfig {
-  readonly family: 'gemma';
-  readonly modelType: GemmaModelType;
-  readonly hf: Readonly<GemmaConfig>;
-  readonly qkvBias: boolean;
-  readonly oBias: boolean;
-  /** The GeGLU gate: tanh-approximated GELU (`gelu_pytorch_tanh`, `gelu_new`) or exact (`gelu`). */
-  readonly activation: 'tanh' | 'exact';
-  /** Attention scores are multiplied by it: head_dim^-1/2 (Gemma), query_pre_attn_scalar^-1/2. */
-  readonly queryScale: number;
-  readonly attnSoftcap: number | undefined;
-  readonly finalSoftcap: number | undefined;
-  /** Gemma 2/3: norms after attention and around the MLP (four per layer). */
-  readonly sandwichNorms: boolean;
-  /** Gemma 3: RMSNorm of each query and key head. */
-  readonly qkNorm: boolean;
-  readonly slidingWindow: number | undefined;
-  /** Per layer: attends through the sliding window (always false without one). */
-  readonly slidingLayers: readonly boolean[];
-  /** Gemma 3: rotary base of the sliding layers (unscaled); undefined: every layer uses rope_theta. */
-  readonly localRopeTheta: number | undefined;
-  /** sqrt(hidden_size) rounded to float32, as `torch.tensor(hidden_size ** 0.5)` (embeddings' scale). */
-  readonly embedScale: number;
-}
-
 function slidingLayers(type: GemmaModelType, hf: Readonly<GemmaConfig>): boolean[] {
   const n = hf.num_hidden_layers;
   if (type === 'gemma' || hf.sliding_window === null) return new Array<boolean>(n).fill(false);
@@ -221,19 +194,16 @@ function slidingLayers(type: GemmaModelType, hf: Readonly<GemmaConfig>): boolean
 }
 
 /** Resolves a Gemma `config.json` object (its `model_type` one of {@link GEMMA_MODEL_TYPES}). */
-export function parseGemmaConfig(
-  raw: Record<string, unknown>,
-  frozenRaw: Readonly<Record<string, unknown>>,
-): GemmaModelConfig {
-  const type = raw.model_type as GemmaModelType;
-  const hf = GemmaConfig.resolve({ ...GEMMA_TYPE_DEFAULTS[type], ...pick(GemmaConfig, raw) });
+const parseConfig: Architecture<GemmaModelConfig>['parseConfig'] = (json, raw) => {
+  const type = json.model_type as GemmaModelType;
+  const hf = GemmaConfig.resolve({ ...GEMMA_TYPE_DEFAULTS[type], ...pick(GemmaConfig, json) });
   const later = type !== 'gemma';
   const sliding = slidingLayers(type, hf);
   return Object.freeze({
     family: 'gemma',
     modelType: type,
     hf,
-    ...decoderCommon('GemmaConfig', hf, hf.head_dim, frozenRaw),
+    ...decoderCommon('GemmaConfig', hf, hf.head_dim, raw),
     qkvBias: hf.attention_bias,
     oBias: hf.attention_bias,
     activation: hf.hidden_activation === 'gelu' ? 'exact' : 'tanh',
@@ -247,4 +217,71 @@ export function parseGemmaConfig(
     localRopeTheta: type === 'gemma3_text' ? (hf.rope_local_base_freq ?? 10000) : undefined,
     embedScale: Math.fround(Math.sqrt(hf.hidden_size)),
   } satisfies GemmaModelConfig);
-}
+};
+
+/**
+ * Gemma / Gemma 2 / Gemma 3 (text): embeddings times sqrt(hidden), RMSNorm x * (1 + w), rotary q/k
+ * (Gemma 3: after a norm of each head; sliding layers with their own unscaled base), grouped-query
+ * attention scaled by query_pre_attn_scalar^-1/2 with optional soft-capping, GeGLU MLP (GELU tanh),
+ * and Gemma 2/3's norms after attention and around the MLP.
+ */
+const stack: Architecture<GemmaModelConfig>['stack'] = (config, w, inp) => {
+  const globalRope = rotary(inp.positions, config);
+  const local = config.localRopeTheta;
+  const localRope = local === undefined ? globalRope : rotary(inp.positions, config, local);
+  // The sliding layers' bias differs only once a query has keys beyond the window.
+  const bias = causalBias(inp);
+  const window = config.slidingWindow;
+  const windowBias =
+    window !== undefined && inp.mask[0]!.length > window ? causalBias(inp, window) : bias;
+  // Gemma's RMSNorm scales by (1 + w): the weights are stored centred on 0.
+  const norm = <T extends tf.Tensor>(x: T, name: string) =>
+    rmsNorm(x, tf.add(w.param(name), 1), config.normEps) as T;
+  const act = config.activation === 'exact' ? geluErf : geluTanh;
+  const table = w.param('model.embed_tokens.weight') as tf.Tensor2D;
+  let x = tf.mul(embed(table, inp.ids), config.embedScale) as tf.Tensor2D; // [b*t, d]
+  const cache: LayerCache = { keys: [], values: [] };
+  for (let i = 0; i < config.numLayers; i++) {
+    const prefix = `model.layers.${i}`;
+    const sliding = config.slidingLayers[i]!;
+    const a = norm(x, `${prefix}.input_layernorm.weight`);
+    const at = {
+      prefix,
+      layer: i,
+      rope: sliding ? localRope : globalRope,
+      bias: sliding ? windowBias : bias,
+      scale: config.queryScale,
+      ...(config.attnSoftcap !== undefined ? { softcap: config.attnSoftcap } : {}),
+      ...(config.qkNorm ? { headNorm: norm } : {}),
+    };
+    let o = rotarySelfAttention(config, w, inp, a, at, cache);
+    let m: tf.Tensor2D;
+    if (config.sandwichNorms) {
+      o = norm(o, `${prefix}.post_attention_layernorm.weight`);
+      x = tf.add(x, o);
+      m = norm(x, `${prefix}.pre_feedforward_layernorm.weight`);
+    } else {
+      x = tf.add(x, o);
+      m = norm(x, `${prefix}.post_attention_layernorm.weight`);
+    }
+    let f = gatedMlp(w, prefix, m, act);
+    if (config.sandwichNorms) f = norm(f, `${prefix}.post_feedforward_layernorm.weight`);
+    x = tf.add(x, f);
+  }
+  return { hidden: norm(x, 'model.norm.weight'), ...cache };
+};
+
+export const gemma: Architecture<GemmaModelConfig> = {
+  family: 'gemma',
+  parseConfig,
+  stack,
+  finishLogits: (config, logits) =>
+    config.finalSoftcap === undefined ? logits : softcap(logits, config.finalSoftcap),
+  modelTypes: {
+    gemma: 'GemmaForCausalLM',
+    gemma2: 'Gemma2ForCausalLM',
+    gemma3_text: 'Gemma3ForCausalLM',
+  },
+  ...DECODER_LAYOUT,
+  normInit: 0,
+};

@@ -1,8 +1,7 @@
-// Checks and readers shared by the model configs (config.ts, gemma-config.ts): token ids, optional
-// integers, `rope_scaling`, and the picking of a schema's keys out of a `config.json` object.
+// Checks and readers shared by the families' configs: token ids, optional integers, `rope_scaling`,
+// and the picking of a schema's keys out of a Hugging Face `config.json` object.
 
-import { ConfigError, type ConfigSpec, describeValue } from '@va/core';
-import type { CommonConfig } from './config.js';
+import { type ConfigField, type ConfigSpec, describeValue } from '@va/core';
 
 /** A `*_token_id` value: none, one id, or several (Llama 3's EOS ids). */
 export type TokenIds = number | number[] | null;
@@ -65,57 +64,28 @@ export function allIds(v: TokenIds): number[] {
   return Array.isArray(v) ? [...v] : [v];
 }
 
-/** The `config.json` keys the Llama family and Gemma share, under the same names. */
-export interface DecoderHfKeys {
-  readonly vocab_size: number;
-  readonly hidden_size: number;
-  readonly intermediate_size: number;
-  readonly num_hidden_layers: number;
-  readonly num_attention_heads: number;
-  readonly num_key_value_heads: number | null;
-  readonly max_position_embeddings: number;
-  readonly rms_norm_eps: number;
-  readonly tie_word_embeddings: boolean;
-  readonly bos_token_id: TokenIds;
-  readonly eos_token_id: TokenIds;
-  readonly pad_token_id: TokenIds;
+/** The three token-id keys every family's config.json may carry. */
+export interface TokenIdKeys {
+  bos_token_id: TokenIds;
+  eos_token_id: TokenIds;
+  pad_token_id: TokenIds;
 }
 
-/**
- * The family-independent fields of a Llama-family or Gemma config, after checking that the
- * key/value heads divide the query heads and that rotary gets an even `headDim`.
- */
-export function decoderCommon(
-  specName: string,
-  hf: DecoderHfKeys,
-  headDim: number,
-  raw: Readonly<Record<string, unknown>>,
-): Omit<CommonConfig, 'modelType'> {
-  const numKvHeads = hf.num_key_value_heads ?? hf.num_attention_heads;
-  if (hf.num_attention_heads % numKvHeads !== 0) {
-    throw new ConfigError(
-      specName,
-      'num_key_value_heads',
-      `${numKvHeads} must divide num_attention_heads ${hf.num_attention_heads}`,
-    );
-  }
-  if (headDim % 2 !== 0) {
-    throw new ConfigError(specName, 'head_dim', `rotary needs an even head_dim, got ${headDim}`);
-  }
+export const TOKEN_ID_FIELDS: { readonly [K in keyof TokenIdKeys]: ConfigField<TokenIds> } = {
+  bos_token_id: { default: null, doc: 'beginning-of-sequence token', check: tokenIds },
+  eos_token_id: { default: null, doc: 'end-of-sequence token(s)', check: tokenIds },
+  pad_token_id: { default: null, doc: 'padding token', check: tokenIds },
+};
+
+/** The family-independent token fields of a resolved config. */
+export function tokenIdsOf(hf: Readonly<TokenIdKeys>): {
+  bosTokenId: number | undefined;
+  eosTokenIds: number[];
+  padTokenId: number | undefined;
+} {
   return {
-    vocabSize: hf.vocab_size,
-    hiddenSize: hf.hidden_size,
-    numLayers: hf.num_hidden_layers,
-    numHeads: hf.num_attention_heads,
-    numKvHeads,
-    headDim,
-    intermediateSize: hf.intermediate_size,
-    maxPositions: hf.max_position_embeddings,
-    normEps: hf.rms_norm_eps,
-    tieWordEmbeddings: hf.tie_word_embeddings,
     bosTokenId: firstId(hf.bos_token_id),
     eosTokenIds: allIds(hf.eos_token_id),
     padTokenId: firstId(hf.pad_token_id),
-    raw,
   };
 }
