@@ -62,6 +62,13 @@ export type {
   RewardScore,
   ScoreOptions,
 } from './reward.js';
+export {
+  type RewardModelContext,
+  type RewardModelEntry,
+  type RewardModelFactory,
+  type RewardModelRegistration,
+  RewardModelRegistry,
+} from './reward-registry.js';
 export { deriveSeed, Rng } from './rng.js';
 export {
   checkNumber,

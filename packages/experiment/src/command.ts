@@ -29,6 +29,7 @@ import {
 } from './queue-command.js';
 import { writeReport } from './report.js';
 import { collectResults } from './results.js';
+import { rewardModels } from './rewards.js';
 import { RunDir } from './run-dir.js';
 import { RunFailedError, runExperiment } from './run-experiment.js';
 import { type RunStatus, runStatus } from './run-status.js';
@@ -50,7 +51,7 @@ Commands:
   experiment status    what a run folder holds: jobs done per setting and method, what is running
   experiment report    write the report of a run folder (also while it is running)
   worker               run queued jobs of 'va experiment run --queue' (on any number of machines)
-  ppo                  train one policy with vanilla or variance-aware PPO (as va-ppo)
+  ppo                  train one policy with vanilla or variance-aware PPO
   ensemble ...         reward ensembles: train, score, analyze (as va-ensemble)
   judge ...            interval judgments of (prompt, response) pairs (as va-judge)
   bandit               the bandit experiments: Figures 3 and 4, the risks beside Theorem 2.4
@@ -252,7 +253,7 @@ export async function vaCommand(
     case 'worker':
       return workerCommand(rest, logger, out);
     case 'ppo':
-      return ppoCommand(rest, { logger, stdout: out });
+      return ppoCommand(rest, { logger, stdout: out, rewards: rewardModels });
     case 'bandit':
       return banditCommand(rest, { stdout: out });
     case 'ensemble':

@@ -15,19 +15,18 @@ import {
   writeJsonAtomic,
 } from '@va/core';
 import { type CausalLM, DEFAULT_MODEL_DIR, type GenerationConfig, loadCausalLM } from '@va/lm';
-import { loadRewardModel, PPOConfig, type PPOStepStats, trainPolicy } from '@va/ppo';
+import { PPOConfig, type PPOStepStats, trainPolicy } from '@va/ppo';
 import {
   createBackbone,
   evaluateEnsemble,
   type PreferencePair,
-  RewardEnsemble,
   readPreferencePairs,
   splitPairs,
   trainEnsemble,
 } from '@va/reward-ensemble';
-import { OfflineJudge, PromptedRewardModel } from '@va/reward-prompted';
 import { mean } from '@va/stats';
 import { ppoFor, type ResolvedExperimentConfig } from './config.js';
+import { rewardModels } from './rewards.js';
 import type { Job, RunDir, Variant } from './run-dir.js';
 import { loadTrueReward, readTaskPrompts, type TrueReward } from './task.js';
 
@@ -98,23 +97,21 @@ async function loadPolicy(c: ResolvedExperimentConfig): Promise<CausalLM> {
   return loadCausalLM(policySource(c), { backend: 'current' });
 }
 
-/** The reward model PPO trains against in `variant`. */
+/**
+ * The reward model PPO trains against in `variant`: the run's ensemble, or the prompted setting's
+ * judge (from {@link rewardModels}) with the variant's interval widths as its options.
+ */
 export async function trainingReward(
   run: RunDir,
   c: ResolvedExperimentConfig,
   variant: Variant,
   seed: number,
 ): Promise<RewardModel> {
-  if (variant.setting === 'ensemble') return RewardEnsemble.load(run.ensembleDir);
-  const judge = c.prompted.judge;
-  if (judge === 'offline') {
-    const widths = variant.widths ?? c.prompted;
-    return new PromptedRewardModel(
-      new OfflineJudge({ minWidth: widths.minWidth, maxWidth: widths.maxWidth }),
-      { seed },
-    );
+  if (variant.setting === 'ensemble') {
+    return rewardModels.create(`ensemble:${run.ensembleDir}`, { seed });
   }
-  return loadRewardModel(judge, { seed });
+  const { minWidth, maxWidth } = variant.widths ?? c.prompted;
+  return rewardModels.create(c.prompted.judge, { seed, options: { minWidth, maxWidth } });
 }
 
 /**

@@ -1,5 +1,7 @@
-// The `va-ppo` command (and `va ppo`): train one policy with vanilla or variance-aware PPO from a
-// config file and flags, with a progress line (step, score, KL, time left) and resumable folders.
+// The `va ppo` command: train one policy with vanilla or variance-aware PPO from a config file and
+// flags, with a progress line (step, score, KL, time left) and resumable folders. The reward models
+// it names come from the registry it is given (`@va/experiment` gives the one with `offline` and
+// `ensemble:<dir>`).
 
 import { resolve } from 'node:path';
 import {
@@ -8,6 +10,7 @@ import {
   is,
   type Logger,
   parseCommandLine,
+  RewardModelRegistry,
   streamLogger,
   streamProgress,
   UsageError,
@@ -15,10 +18,10 @@ import {
 import { DEFAULT_MODEL_DIR, type LoraOptions, loadCausalLM, selectBackend } from '@va/lm';
 import { PPO_PRESETS, PPOConfig, type PPOPresetName, ppoPreset } from './config.js';
 import { readConfigFile } from './config-file.js';
-import { loadRewardModel, REWARD_SPECS, readPrompts } from './reward-spec.js';
+import { readPrompts } from './prompts-file.js';
 import { trainPolicy } from './train-policy.js';
 
-/** What `va-ppo` reads besides the PPO settings (`ppo` in the config file). */
+/** What `va ppo` reads besides the PPO settings (`ppo` in the config file). */
 export interface PPOCommandConfig {
   model: string;
   reward: string;
@@ -31,12 +34,15 @@ export interface PPOCommandConfig {
   quiet: boolean;
 }
 
-export const PPOCommandConfig = defineConfig<PPOCommandConfig>('va-ppo', {
+export const PPOCommandConfig = defineConfig<PPOCommandConfig>('va ppo', {
   model: {
     default: 'default',
     doc: "the policy: 'default' (the embedded model), a Hugging Face folder or hub id",
   },
-  reward: { default: 'offline', doc: `the reward model: ${REWARD_SPECS}` },
+  reward: {
+    default: 'offline',
+    doc: 'the reward model: offline, ensemble:<dir>, module:<file.js> or a name a program registered',
+  },
   prompts: {
     default: null,
     doc: 'prompt file: .txt (a line each), .jsonl or .json (required)',
@@ -62,10 +68,10 @@ export const PPOCommandConfig = defineConfig<PPOCommandConfig>('va-ppo', {
 const commandFlags = configFlags(PPOCommandConfig, { exclude: ['lora'] });
 const ppoFlags = configFlags(PPOConfig, { exclude: ['generation'] });
 
-export const PPO_COMMAND_HELP = `va-ppo: train a policy with (variance-aware) PPO (SPEC 4)
+export const PPO_COMMAND_HELP = `va ppo: train a policy with (variance-aware) PPO (SPEC 4)
 
 Usage:
-  va-ppo --prompts <file> --out <dir> [--config run.yaml] [--model default] [--reward offline] [options]
+  va ppo --prompts <file> --out <dir> [--config run.yaml] [--model default] [--reward offline] [options]
 
 A config file (YAML or JSON) holds any of the keys below in camelCase, with the PPO settings under "ppo"
 (generation settings under "ppo.generation") and LoRA settings under "lora"; flags override it.
@@ -86,15 +92,23 @@ interface ConfigFile extends Partial<PPOCommandConfig> {
   ppo?: Partial<PPOConfig>;
 }
 
-/** Runs `va-ppo` with `argv`; returns the exit code (errors are thrown for `runCommand`). */
-export async function ppoCommand(
-  argv: readonly string[],
-  io: {
-    logger?: Logger;
-    stderr?: NodeJS.WritableStream;
-    stdout?: { write(s: string): unknown };
-  } = {},
-): Promise<number> {
+/** Where {@link ppoCommand} writes, and the reward models it can name. */
+export interface PPOCommandIO {
+  readonly logger?: Logger;
+  readonly stderr?: NodeJS.WritableStream;
+  readonly stdout?: { write(s: string): unknown };
+  /** The reward models `--reward` names (default: `module:<file.js>` only). */
+  readonly rewards?: RewardModelRegistry;
+}
+
+const moduleRewardsOnly = () =>
+  new RewardModelRegistry({
+    unknownHint:
+      "'offline' and 'ensemble:<dir>' are registered by @va/experiment: run 'va ppo' (or pass its rewardModels as io.rewards).",
+  });
+
+/** Runs `va ppo` with `argv`; returns the exit code (errors are thrown for `runCommand`). */
+export async function ppoCommand(argv: readonly string[], io: PPOCommandIO = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const { values } = parseCommandLine(argv, {
     options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
@@ -119,7 +133,8 @@ export async function ppoCommand(
     settings.backend === 'auto' ? {} : { backend: settings.backend },
   );
   logger.info(`backend: ${backend} (${reason})`);
-  const reward = await loadRewardModel(settings.reward, { seed: config.seed });
+  const rewards = io.rewards ?? moduleRewardsOnly();
+  const reward = await rewards.create(settings.reward, { seed: config.seed });
   const source = settings.model === 'default' ? DEFAULT_MODEL_DIR : settings.model;
   try {
     const result = await trainPolicy({

@@ -1,4 +1,4 @@
-// Config files of the commands (`va-ppo`, `va experiment`): YAML or JSON (JSON is YAML), one object
+// Config files of the commands (`va ppo`, `va experiment`): YAML or JSON (JSON is YAML), one object
 // of settings; a missing file or bad syntax names the file.
 
 import { readFile } from 'node:fs/promises';

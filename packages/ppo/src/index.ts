@@ -13,7 +13,7 @@ export {
   restoreCheckpoint,
   saveCheckpoint,
 } from './checkpoint.js';
-export { PPO_COMMAND_HELP, PPOCommandConfig, ppoCommand } from './command.js';
+export { PPO_COMMAND_HELP, PPOCommandConfig, type PPOCommandIO, ppoCommand } from './command.js';
 export {
   PPO_PRESETS,
   PPOConfig,
@@ -46,7 +46,7 @@ export {
   tokenRewards,
   transformScore,
 } from './penalty.js';
-export { loadRewardModel, REWARD_SPECS, readPrompts } from './reward-spec.js';
+export { readPrompts } from './prompts-file.js';
 export {
   latestCheckpoint,
   promptIndices,

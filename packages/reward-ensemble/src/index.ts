@@ -79,6 +79,7 @@ export {
 export {
   conversationText,
   ENSEMBLE_FORMAT,
+  ensembleRewardModel,
   type MemberRewards,
   pairTexts,
   RewardEnsemble,

@@ -7,6 +7,7 @@ import {
   type ChatMessage,
   ResourceError,
   type RewardModel,
+  type RewardModelFactory,
   type RewardQuery,
   type RewardScore,
   type ScoreOptions,
@@ -318,3 +319,10 @@ export class RewardEnsemble implements RewardModel {
     await this.backbone.dispose();
   }
 }
+
+/**
+ * `ensemble:<dir>`, the reward model a `RewardModelRegistry` names (the `va` command registers it):
+ * the ensemble saved in `dir` (relative to `context.baseDir`), mean and sample variance of its members.
+ */
+export const ensembleRewardModel: RewardModelFactory = (dir, context) =>
+  RewardEnsemble.load(resolve(context.baseDir ?? '', dir));

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseSafetensors, serializeSafetensors } from '@va/lm/safetensors';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { initEnsembleHeads } from '../src/ensemble-heads.js';
 import { HashedBackbone } from '../src/hashed-backbone.js';
-import { RewardEnsemble } from '../src/reward-ensemble.js';
+import { ensembleRewardModel, RewardEnsemble } from '../src/reward-ensemble.js';
 
 const queries = [
   { prompt: 'How do I bake bread?', response: 'Mix flour, water, yeast and salt, then bake.' },
@@ -65,6 +65,17 @@ describe('RewardEnsemble', () => {
       RewardEnsemble.load(dir, { backbone: new HashedBackbone({ dim: 24, seed: 9 }) }),
     ).rejects.toThrow(/trained on backbone/);
     await expect(RewardEnsemble.load(join(dir, 'nope'))).rejects.toThrow(/cannot read/);
+  });
+
+  it('is the ensemble:<dir> factory, the folder taken relative to baseDir', async () => {
+    const dir = tempDir('va-ens-');
+    await ensemble.save(dir);
+    const loaded = await ensembleRewardModel(basename(dir), { seed: 5, baseDir: dirname(dir) });
+    expect(loaded.name).toBe(ensemble.name);
+    expect(await loaded.score(queries)).toEqual(await ensemble.score(queries));
+    await expect(
+      Promise.resolve(ensembleRewardModel('nope', { seed: 0, baseDir: dir })),
+    ).rejects.toThrow(`RewardEnsemble.load: cannot read ${join(dir, 'nope', 'ensemble.json')}`);
   });
 
   it('refuses heads that are not finite at float32, in memory and on disk', async () => {

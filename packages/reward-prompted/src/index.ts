@@ -44,6 +44,7 @@ export {
   OfflineJudgeConfig,
   type OfflineScorer,
 } from './offline-judge.js';
+export { offlineRewardModel } from './offline-reward-model.js';
 export {
   type Candidate,
   type IntervalForm,

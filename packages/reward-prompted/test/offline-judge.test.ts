@@ -1,6 +1,7 @@
 import { Rng } from '@va/core';
 import { describe, expect, it } from 'vitest';
 import { OFFLINE_JUDGE_NAME, OfflineJudge } from '../src/offline-judge.js';
+import { offlineRewardModel } from '../src/offline-reward-model.js';
 import { PromptedRewardModel } from '../src/prompted-reward-model.js';
 import { scoreSentiment } from '../src/sentiment.js';
 
@@ -153,5 +154,24 @@ describe('OfflineJudge', () => {
       expect(s.variance).toBeCloseTo((b! - a!) ** 2 / 12, 14);
       expect(s.sample).toBeCloseTo(rng.uniform(a!, b!), 12);
     });
+  });
+});
+
+describe('offlineRewardModel', () => {
+  it('is the offline judge with the options as its config, seeded by the context', async () => {
+    const model = await offlineRewardModel('', {
+      seed: 9,
+      options: { minWidth: 0.1, maxWidth: 0.1 },
+    });
+    expect(model.name).toBe(`prompted(${OFFLINE_JUDGE_NAME})`);
+    // No evidence: centre 50; width 100 * 0.1 whatever the ambiguity: [45, 55].
+    const [s] = await model.score([r('It was a film.')]);
+    expect(s!.interval).toEqual([45, 55]);
+    expect(s!.variance).toBeCloseTo(100 / 12, 12);
+    // No rng given: the draws come from the seed.
+    expect(s!.sample).toBeCloseTo(new Rng(9).uniform(45, 55), 12);
+    await expect(
+      Promise.resolve().then(() => offlineRewardModel('', { seed: 0, options: { width: 1 } })),
+    ).rejects.toThrow(/OfflineJudgeConfig.width: unknown key/);
   });
 });
