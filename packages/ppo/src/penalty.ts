@@ -4,6 +4,7 @@
 // reward is uncertain stays closer to the reference.
 
 import { checkNumber, checkOneOf, checkVector, type RewardScore, ValidationError } from '@va/core';
+import { mean } from '@va/stats';
 
 /** Penalty estimators with a closed form per token (TRL's `kl_penalty` names, plus `k3`). */
 export const TOKEN_PENALTIES = ['kl', 'abs', 'mse', 'k3'] as const;
@@ -84,12 +85,73 @@ export interface TokenRewardsInput {
   readonly penalty?: TokenPenalty | PenaltyFunction | ArrayLike<number>;
   /**
    * `variance-aware` uses `max(variance, varianceFloor)`: a point interval `[a, a]` (variance 0)
-   * keeps a penalty instead of none. Default 0 (no floor; the trainer passes its config's).
+   * keeps a penalty instead of none. Default 0 (no floor; the trainer floors a batch with
+   * {@link penaltyWeights} and passes the weighted variance).
    */
   readonly varianceFloor?: number;
 }
 
-/** The effective coefficient: `beta`, or `beta * max(variance, varianceFloor)`. */
+/** Arguments of {@link penaltyWeights}. */
+export interface PenaltyWeightsInput {
+  readonly method: Method;
+  /** The KL coefficient beta (the controller's value). */
+  readonly beta: number;
+  /** The batch's reward variances sigma2(x, y), one per response (read by `variance-aware` only). */
+  readonly variances: ArrayLike<number>;
+  /** `variance-aware` weights by `max(sigma2, varianceFloor)` (default 0). */
+  readonly varianceFloor?: number;
+  /** `variance-aware` divides the floored variances by their batch mean (default false). */
+  readonly normalizeVariance?: boolean;
+}
+
+/** What {@link penaltyWeights} returns, one entry per response. */
+export interface PenaltyWeights {
+  /** `beta_eff` of each response. */
+  readonly betas: number[];
+  /**
+   * The variance each `beta_eff` is `beta` times: `max(sigma2, floor) / scale` (variance-aware),
+   * or sigma2 as given (vanilla, where it weights nothing).
+   */
+  readonly variances: number[];
+  /** What the floored variances were divided by: their mean under `normalizeVariance`, else 1. */
+  readonly scale: number;
+  /** The share of responses whose sigma2 is below the floor (0 for vanilla). */
+  readonly flooredShare: number;
+}
+
+/**
+ * The paper's weighting of one batch (SPEC 4): vanilla `beta_eff = beta`; variance-aware
+ * `beta_eff = beta * max(sigma2, varianceFloor) / scale`, with `scale` the batch mean of the floored
+ * variances when `normalizeVariance` is on (so both methods have the same mean penalty at one beta),
+ * else 1. The only place the floor, the normalisation and `beta_eff` are applied.
+ */
+export function penaltyWeights(input: PenaltyWeightsInput): PenaltyWeights {
+  const where = 'penaltyWeights';
+  const method = checkOneOf(where, 'method', input.method, METHODS);
+  const beta = checkNumber(where, 'beta', input.beta, { min: 0 });
+  const raw = Array.from(checkVector(where, 'variances', input.variances, { minLength: 0 }));
+  if (method === 'vanilla') {
+    return { betas: raw.map(() => beta), variances: raw, scale: 1, flooredShare: 0 };
+  }
+  const floor = checkNumber(where, 'varianceFloor', input.varianceFloor ?? 0, { min: 0 });
+  raw.forEach((v, i) => {
+    checkNumber(where, `variances[${i}]`, v, { min: 0 });
+  });
+  const floored = raw.map((v) => Math.max(v, floor));
+  const scale =
+    input.normalizeVariance === true && floored.length > 0
+      ? Math.max(mean(floored), Number.MIN_VALUE)
+      : 1;
+  const variances = floored.map((v) => v / scale);
+  return {
+    betas: variances.map((v) => beta * v),
+    variances,
+    scale,
+    flooredShare: raw.length ? raw.filter((v) => v < floor).length / raw.length : 0,
+  };
+}
+
+/** The effective coefficient of one response: `beta`, or `beta * max(variance, varianceFloor)`. */
 export function effectiveBeta(
   method: Method,
   beta: number,
@@ -109,7 +171,8 @@ export function effectiveBeta(
     );
   }
   checkNumber(where, 'variance', variance, { min: 0 });
-  return beta * Math.max(variance, checkNumber(where, 'varianceFloor', varianceFloor, { min: 0 }));
+  checkNumber(where, 'varianceFloor', varianceFloor, { min: 0 });
+  return penaltyWeights({ method, beta, variances: [variance], varianceFloor }).betas[0]!;
 }
 
 /**

@@ -23,9 +23,10 @@ import { gae, RunningMoments, whiten } from './advantages.js';
 import { PPOConfig, type ResolvedPPOConfig } from './config.js';
 import { AdaptiveKLController, FixedKLController, type KLController } from './kl-controller.js';
 import {
-  effectiveBeta,
   type PenaltyFunction,
+  type PenaltyWeights,
   penaltyPerToken,
+  penaltyWeights,
   type ScoreTransformFunction,
   tokenRewards,
   transformScore,
@@ -300,19 +301,22 @@ export class PPOTrainer {
     const fwd = this.forwardRollout(queries, responses);
     const t3 = performance.now();
 
-    const varianceScale = this.varianceScale(scores);
+    // The paper's weighting: beta_eff of every response (floored, normalised as configured).
+    const weights = penaltyWeights({
+      method: c.method,
+      beta,
+      variances: scores.map((s) => s.variance),
+      varianceFloor: c.varianceFloor,
+      normalizeVariance: c.normalizeVariance,
+    });
     const rows: RolloutRow[] = queries.map((query, i) => {
       const logprobs = fwd.logprobs[i]!;
       const refLogprobs = fwd.refLogprobs[i]!;
       const penalties = fwd.fullKl
         ? fwd.fullKl[i]!
         : penaltyPerToken(this.penaltyFn ?? (c.penalty as 'kl'), logprobs, refLogprobs);
-      // The variance the penalty is weighted by: floored, and scaled when normalizeVariance is on.
-      const variance =
-        c.method === 'variance-aware'
-          ? Math.max(scores[i]!.variance, c.varianceFloor) / varianceScale
-          : scores[i]!.variance;
-      const betaEffective = effectiveBeta(c.method, beta, variance);
+      // `variance` is already floored and normalised, so tokenRewards's beta_eff is weights.betas[i].
+      const variance = weights.variances[i]!;
       const rewards = tokenRewards({
         score: trainScores[i]!,
         logprobs,
@@ -330,7 +334,7 @@ export class PPOTrainer {
         reward: scores[i]!,
         score: trainScores[i]!,
         variance,
-        betaEffective,
+        betaEffective: weights.betas[i]!,
         logprobs,
         refLogprobs,
         values: fwd.values[i]!,
@@ -344,7 +348,7 @@ export class PPOTrainer {
     const t4 = performance.now();
     return {
       rows,
-      varianceScale,
+      weights,
       seconds: {
         generate: (t1 - t0) / 1000,
         score: (t2 - t1) / 1000,
@@ -385,16 +389,6 @@ export class PPOTrainer {
       }
       return [...p];
     });
-  }
-
-  /** What sigma2 is divided by: 1, or the batch's mean floored variance (`normalizeVariance`). */
-  private varianceScale(scores: readonly RewardScore[]): number {
-    const c = this.config;
-    if (!c.normalizeVariance || c.method !== 'variance-aware') return 1;
-    return Math.max(
-      mean(scores.map((s) => Math.max(s.variance, c.varianceFloor))),
-      Number.MIN_VALUE,
-    );
   }
 
   /** The score each last token gets: transform, then TRL's optional scaling and clipping. */
@@ -644,7 +638,6 @@ export class PPOTrainer {
   // -------------------------------------------------------------------------------------------
 
   private stepStats(rollout: Rollout, update: UpdateResult, beta: number): Record<string, number> {
-    const varianceScale = rollout.varianceScale;
     const rows = rollout.rows;
     const n = rows.length;
     const meanOf = (f: (r: RolloutRow) => number) => rows.reduce((a, r) => a + f(r), 0) / n;
@@ -670,12 +663,8 @@ export class PPOTrainer {
       'ppo/mean_reward_model_mean': meanOf((r) => r.reward.mean),
       'ppo/variance/mean': mean(variances),
       'ppo/variance/std': std(variances),
-      'ppo/variance/floored_frac': meanOf((r) =>
-        this.config.method === 'variance-aware' && r.reward.variance < this.config.varianceFloor
-          ? 1
-          : 0,
-      ),
-      'ppo/variance/scale': varianceScale,
+      'ppo/variance/floored_frac': rollout.weights.flooredShare,
+      'ppo/variance/scale': rollout.weights.scale,
       'ppo/beta_eff/mean': meanOf((r) => r.betaEffective),
       'ppo/loss/policy': avg('policyLoss'),
       'ppo/loss/value': avg('valueLoss'),
@@ -714,8 +703,8 @@ export class PPOTrainer {
 /** What {@link PPOTrainer.rollout} returns. */
 export interface Rollout {
   readonly rows: RolloutRow[];
-  /** What the variances were divided by (1 unless `normalizeVariance`). */
-  readonly varianceScale: number;
+  /** Each response's beta_eff and weighted variance, the batch's scale and floored share. */
+  readonly weights: PenaltyWeights;
   readonly seconds: { generate: number; score: number; forward: number; total: number };
 }
 

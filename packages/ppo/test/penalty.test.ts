@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveKLController, FixedKLController } from '../src/kl-controller.js';
-import { effectiveBeta, penaltyPerToken, tokenRewards, transformScore } from '../src/penalty.js';
+import {
+  effectiveBeta,
+  penaltyPerToken,
+  penaltyWeights,
+  tokenRewards,
+  transformScore,
+} from '../src/penalty.js';
 
 const lp = [-1, -2, -0.5];
 const ref = [-2, -1, -0.5];
@@ -93,6 +99,68 @@ describe('tokenRewards', () => {
     expect(() =>
       tokenRewards({ score: 1, logprobs: [], refLogprobs: [], beta: 1, method: 'vanilla' }),
     ).toThrow(/at least one generated token/);
+  });
+});
+
+describe('penaltyWeights', () => {
+  const variances = [0, 0.5, 2, 1.5];
+
+  it('variance-aware: beta * max(sigma2, floor), and the share below the floor (hand values)', () => {
+    const w = penaltyWeights({
+      method: 'variance-aware',
+      beta: 0.2,
+      variances,
+      varianceFloor: 0.25,
+    });
+    // Floored: [0.25, 0.5, 2, 1.5]; one of four below the floor.
+    expect(w.variances).toEqual([0.25, 0.5, 2, 1.5]);
+    for (const [i, b] of [0.05, 0.1, 0.4, 0.3].entries()) expect(w.betas[i]).toBeCloseTo(b, 15);
+    expect(w.scale).toBe(1);
+    expect(w.flooredShare).toBe(0.25);
+  });
+
+  it('normalizeVariance: divides by the mean floored variance, so beta_eff averages beta', () => {
+    const w = penaltyWeights({
+      method: 'variance-aware',
+      beta: 0.2,
+      variances,
+      varianceFloor: 0.25,
+      normalizeVariance: true,
+    });
+    // Mean floored variance (0.25 + 0.5 + 2 + 1.5) / 4 = 1.0625 = 17/16.
+    expect(w.scale).toBe(1.0625);
+    const expected = [0.25, 0.5, 2, 1.5].map((v) => (v * 16) / 17);
+    for (const [i, v] of expected.entries()) expect(w.variances[i]).toBeCloseTo(v, 15);
+    // 0.2 * 4/17, 0.2 * 8/17, 0.2 * 32/17, 0.2 * 24/17.
+    for (const [i, b] of [0.8 / 17, 1.6 / 17, 6.4 / 17, 4.8 / 17].entries()) {
+      expect(w.betas[i]).toBeCloseTo(b, 15);
+    }
+    expect(w.betas.reduce((a, b) => a + b, 0) / 4).toBeCloseTo(0.2, 15);
+    expect(w.flooredShare).toBe(0.25);
+  });
+
+  it('vanilla: beta for every response, the variances untouched, nothing floored', () => {
+    const w = penaltyWeights({
+      method: 'vanilla',
+      beta: 0.2,
+      variances,
+      varianceFloor: 0.25,
+      normalizeVariance: true,
+    });
+    expect(w).toEqual({ betas: [0.2, 0.2, 0.2, 0.2], variances, scale: 1, flooredShare: 0 });
+  });
+
+  it('is what effectiveBeta and tokenRewards use, and names bad input', () => {
+    expect(effectiveBeta('variance-aware', 0.2, 0, 0.25)).toBe(
+      penaltyWeights({ method: 'variance-aware', beta: 0.2, variances: [0], varianceFloor: 0.25 })
+        .betas[0],
+    );
+    expect(() =>
+      penaltyWeights({ method: 'variance-aware', beta: 0.2, variances: [1, -1] }),
+    ).toThrow("penaltyWeights: argument 'variances[1]' must be a finite number >= 0, got -1");
+    expect(() => penaltyWeights({ method: 'variance-aware', beta: -1, variances: [1] })).toThrow(
+      "penaltyWeights: argument 'beta' must be a finite number >= 0, got -1",
+    );
   });
 });
 
