@@ -47,7 +47,7 @@ async function timed(workers: number) {
       parts.score += s['time/ppo/score']!;
       parts.forward += s['time/ppo/forward_pass']!;
       parts.update += s['time/ppo/optimize_step']!;
-      parts.advantages += s['time/ppo/compute_advantages']!;
+      parts.advantages += s['time/ppo/compute_rewards']! + s['time/ppo/compute_advantages']!;
       training += s['time/ppo/total']!;
     }
     parts.evaluation += Math.max(0, result!.seconds - training);

@@ -123,7 +123,8 @@ async function tfjsStep(c: Case) {
     rows.push({
       generate: st['time/ppo/generate']!,
       forward: st['time/ppo/forward_pass']! + st['time/ppo/score']!,
-      advantages: st['time/ppo/compute_advantages']!,
+      // PyTorch's "advantages" phase holds the per-token rewards, GAE and the whitening.
+      advantages: st['time/ppo/compute_rewards']! + st['time/ppo/compute_advantages']!,
       optimize: st['time/ppo/optimize_step']!,
       total: st['time/ppo/total']!,
     });

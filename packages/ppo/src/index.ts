@@ -58,14 +58,18 @@ export {
   trainPolicy,
 } from './train-policy.js';
 export {
+  PPO_LOSS_STATS,
   type PPOLossInput,
+  type PPOLossStats,
   type PPOStepStats,
   PPOTrainer,
   type PPOTrainerOptions,
   type Prompt,
   ppoLosses,
   type Rollout,
+  type RolloutPhase,
   type RolloutRow,
+  readLossStats,
   type StepOptions,
   type TrainerState,
 } from './trainer.js';

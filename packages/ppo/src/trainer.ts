@@ -236,26 +236,24 @@ export class PPOTrainer {
    */
   async step(prompts: readonly Prompt[], options: StepOptions = {}): Promise<PPOStepStats> {
     const c = this.config;
-    const t0 = performance.now();
+    const start = performance.now();
     const step = this.steps;
     const beta = this.kl.value;
     const rollout = await this.rollout(prompts, step, beta);
+    const clock = new PhaseClock();
     options.onRollout?.(rollout.rows);
-    const t1 = performance.now();
+    clock.lap('on_rollout');
     const update = this.update(rollout.rows, step);
-    const t2 = performance.now();
+    clock.lap('optimize_step');
     const stats = this.stepStats(rollout, update, beta);
     this.kl.update(stats['objective/kl']!, rollout.rows.length);
     this.steps += 1;
-    const out: Record<string, number> = {
-      ...stats,
-      'time/ppo/generate': rollout.seconds.generate,
-      'time/ppo/score': rollout.seconds.score,
-      'time/ppo/forward_pass': rollout.seconds.forward,
-      'time/ppo/compute_advantages': (t1 - t0) / 1000 - rollout.seconds.total,
-      'time/ppo/optimize_step': (t2 - t1) / 1000,
-      'time/ppo/total': (performance.now() - t0) / 1000,
-    };
+    clock.lap('calc_stats');
+    const out: Record<string, number> = { ...stats };
+    for (const [phase, seconds] of Object.entries({ ...rollout.seconds, ...clock.seconds })) {
+      out[`time/ppo/${phase}`] = seconds;
+    }
+    out['time/ppo/total'] = (performance.now() - start) / 1000;
     if (c.logEvery > 0 && (step + 1) % c.logEvery === 0) this.logger.metrics(step + 1, out);
     return out;
   }
@@ -272,8 +270,8 @@ export class PPOTrainer {
   ): Promise<Rollout> {
     const c = this.config;
     const where = 'PPOTrainer.step';
+    const clock = new PhaseClock();
     const queries = this.encodePrompts(prompts, where);
-    const t0 = performance.now();
     const gen = await generate(this.policy, queries, {
       ...c.generation,
       seed: deriveSeed(c.seed, 'generate', step),
@@ -283,7 +281,7 @@ export class PPOTrainer {
     const promptTexts = prompts.map((p, i) =>
       typeof p === 'string' ? p : (this.policy.tokenizer?.decode(queries[i]!) ?? p.join(' ')),
     );
-    const t1 = performance.now();
+    clock.lap('generate');
 
     // Scores: the reward model's mean, variance and noisy sample, checked before use.
     const queriesForReward: RewardQuery[] = promptTexts.map((prompt, i) => ({
@@ -294,12 +292,12 @@ export class PPOTrainer {
       rng: new Rng(deriveSeed(c.seed, 'reward', step)),
     });
     checkScores(scores, queries.length, this.reward.name);
-    const t2 = performance.now();
     const trainScores = this.trainingScores(scores);
+    clock.lap('score');
 
     // Log-probabilities under the policy and the reference, and values, in minibatches.
     const fwd = this.forwardRollout(queries, responses);
-    const t3 = performance.now();
+    clock.lap('forward_pass');
 
     // The paper's weighting: beta_eff of every response (floored, normalised as configured).
     const weights = penaltyWeights({
@@ -344,18 +342,10 @@ export class PPOTrainer {
         returns: [],
       };
     });
+    clock.lap('compute_rewards');
     this.advantages(rows);
-    const t4 = performance.now();
-    return {
-      rows,
-      weights,
-      seconds: {
-        generate: (t1 - t0) / 1000,
-        score: (t2 - t1) / 1000,
-        forward: (t3 - t2) / 1000,
-        total: (t4 - t0) / 1000,
-      },
-    };
+    clock.lap('compute_advantages');
+    return { rows, weights, seconds: clock.seconds as Rollout['seconds'] };
   }
 
   private encodePrompts(prompts: readonly Prompt[], where: string): number[][] {
@@ -606,23 +596,10 @@ export class PPOTrainer {
       // Gradient accumulation averages, as accelerate divides each loss by the steps.
       return tf.div(losses.loss, c.gradientAccumulationSteps) as tf.Scalar;
     }, vars);
-    const s = statsTensor!.dataSync();
+    const stats = readLossStats(statsTensor!.dataSync());
     statsTensor!.dispose();
     value.dispose();
     const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
-    const stats: MinibatchStats = {
-      policyLoss: s[0]!,
-      valueLoss: s[1]!,
-      loss: s[2]!,
-      ratio: s[3]!,
-      approxkl: s[4]!,
-      policykl: s[5]!,
-      clipfrac: s[6]!,
-      valueClipfrac: s[7]!,
-      vpred: s[8]!,
-      valueError: s[9]!,
-      entropy: s[10]!,
-    };
     if (!Number.isFinite(stats.loss)) {
       tf.dispose(list);
       throw new DivergenceError(
@@ -705,7 +682,33 @@ export interface Rollout {
   readonly rows: RolloutRow[];
   /** Each response's beta_eff and weighted variance, the batch's scale and floored share. */
   readonly weights: PenaltyWeights;
-  readonly seconds: { generate: number; score: number; forward: number; total: number };
+  /**
+   * Seconds of each phase, in order: `generate` (prompt encoding, sampling, decoding), `score` (the
+   * reward model and the training scores), `forward_pass` (log-probabilities and values),
+   * `compute_rewards` (penalties and per-token rewards), `compute_advantages` (GAE, whitening).
+   */
+  readonly seconds: Readonly<Record<RolloutPhase, number>>;
+}
+
+/** The phases of {@link Rollout.seconds}. */
+export type RolloutPhase =
+  | 'generate'
+  | 'score'
+  | 'forward_pass'
+  | 'compute_rewards'
+  | 'compute_advantages';
+
+/** Seconds per phase, each phase timed from the end of the one before (so they add up). */
+class PhaseClock {
+  private last = performance.now();
+  readonly seconds: Record<string, number> = {};
+
+  /** Ends `phase` now. */
+  lap(phase: string): void {
+    const now = performance.now();
+    this.seconds[phase] = (now - this.last) / 1000;
+    this.last = now;
+  }
 }
 
 interface UpdateResult {
@@ -716,19 +719,7 @@ interface UpdateResult {
   gradNorm: number;
 }
 
-interface MinibatchStats {
-  policyLoss: number;
-  valueLoss: number;
-  loss: number;
-  ratio: number;
-  approxkl: number;
-  policykl: number;
-  clipfrac: number;
-  valueClipfrac: number;
-  vpred: number;
-  valueError: number;
-  entropy: number;
-}
+type MinibatchStats = PPOLossStats;
 
 // ---------------------------------------------------------------------------------------------
 // The losses (TRL's `PPOTrainer.loss`)
@@ -751,13 +742,40 @@ export interface PPOLossInput {
 }
 
 /**
+ * The names of {@link ppoLosses}'s stats, in the order of its `stats` tensor: policy loss, value
+ * loss, loss, mean ratio, approx KL `0.5 mean((logp - logp_old)^2)`, policy KL
+ * `mean(logp_old - logp)`, policy clip fraction, value clip fraction, mean value, value error
+ * `mean((V - R)^2)`, entropy.
+ */
+export const PPO_LOSS_STATS = [
+  'policyLoss',
+  'valueLoss',
+  'loss',
+  'ratio',
+  'approxkl',
+  'policykl',
+  'clipfrac',
+  'valueClipfrac',
+  'vpred',
+  'valueError',
+  'entropy',
+] as const;
+
+/** {@link ppoLosses}'s stats by name. */
+export type PPOLossStats = Record<(typeof PPO_LOSS_STATS)[number], number>;
+
+/** The values of `ppoLosses(...).stats` (one read of the tensor) by name. */
+export function readLossStats(values: ArrayLike<number>): PPOLossStats {
+  return Object.fromEntries(PPO_LOSS_STATS.map((k, i) => [k, values[i]!])) as PPOLossStats;
+}
+
+/**
  * The clipped surrogate and the clipped value loss, masked means over real tokens:
  * `ratio = exp(logp - logp_old)`,
  * `policy = mean(max(-A ratio, -A clip(ratio, 1 - eps, 1 + eps)))`,
  * `value = 0.5 mean(max((V - R)^2, (clip(V, V_old - eps_v, V_old + eps_v) - R)^2))`,
- * `loss = policy + vfCoef * value`. `stats` holds, in order: policy loss, value loss, loss, mean
- * ratio, approx KL `0.5 mean((logp - logp_old)^2)`, policy KL `mean(logp_old - logp)`, policy
- * clip fraction, value clip fraction, mean value, value error `mean((V - R)^2)`, entropy.
+ * `loss = policy + vfCoef * value`. `stats` stacks the {@link PPO_LOSS_STATS} in their order
+ * (one tensor, so that a minibatch reads its stats back once); {@link readLossStats} names them.
  */
 export function ppoLosses(input: PPOLossInput): { loss: tf.Scalar; stats: tf.Tensor1D } {
   return tf.tidy(() => {
@@ -786,21 +804,20 @@ export function ppoLosses(input: PPOLossInput): { loss: tf.Scalar; stats: tf.Ten
       const logp = tf.logSoftmax(input.logits);
       entropy = mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1)));
     }
-    const stats = tf
-      .stack([
-        policy,
-        value,
-        loss,
-        mean(ratio),
-        tf.mul(0.5, mean(tf.square(diff))),
-        mean(tf.neg(diff)),
-        clipfrac,
-        valueClipfrac,
-        mean(v),
-        mean(vf1),
-        entropy,
-      ])
-      .as1D();
+    const named: Record<(typeof PPO_LOSS_STATS)[number], tf.Tensor> = {
+      policyLoss: policy,
+      valueLoss: value,
+      loss,
+      ratio: mean(ratio),
+      approxkl: tf.mul(0.5, mean(tf.square(diff))),
+      policykl: mean(tf.neg(diff)),
+      clipfrac,
+      valueClipfrac,
+      vpred: mean(v),
+      valueError: mean(vf1),
+      entropy,
+    };
+    const stats = tf.stack(PPO_LOSS_STATS.map((k) => named[k])).as1D();
     return { loss, stats: stats as tf.Tensor1D };
   });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ppoLosses } from '../src/trainer.js';
+import { PPO_LOSS_STATS, ppoLosses, readLossStats } from '../src/trainer.js';
 
 const t = (rows: number[][]) => tf.tensor2d(rows);
 
@@ -68,6 +68,32 @@ describe('ppoLosses', () => {
     expect(s[0]).toBeCloseTo(-2, 6); // ratio 1: -A
     expect(s[1]).toBeCloseTo(0.5 * 4, 6);
     expect(s[10]).toBeCloseTo(Math.log(4), 5); // uniform over 4 tokens
+  });
+
+  it('names its stats: readLossStats reads the tensor in PPO_LOSS_STATS order', () => {
+    const { stats } = ppoLosses({
+      logprobs: t([[-1, -0.5, -2]]),
+      oldLogprobs: t([[-1.2, -0.5, -1]]),
+      advantages: t([[1, -1, 2]]),
+      values: t([[0.5, 0, 1]]),
+      oldValues: t([[0.2, 0.1, 1.5]]),
+      returns: t([[1, -0.5, 1.2]]),
+      mask: t([[1, 1, 1]]),
+      clipRange: 0.2,
+      clipRangeValue: 0.2,
+      vfCoef: 0.1,
+    });
+    const named = readLossStats(stats.dataSync());
+    expect(Object.keys(named)).toEqual([...PPO_LOSS_STATS]);
+    // The hand values of the first test, by name.
+    const policy = (-1.2 + 1 - 2 * Math.exp(-1)) / 3;
+    expect(named.policyLoss).toBeCloseTo(policy, 5);
+    expect(named.loss).toBeCloseTo(policy + (0.1 * 0.65 * 0.5) / 3, 5);
+    expect(named.ratio).toBeCloseTo((Math.exp(0.2) + 1 + Math.exp(-1)) / 3, 5);
+    expect(named.policykl).toBeCloseTo(0.8 / 3, 5);
+    expect(named.vpred).toBeCloseTo(0.5, 5);
+    expect(named.valueError).toBeCloseTo(0.18, 5);
+    expect(named.entropy).toBe(0);
   });
 
   it('lets gradients through the unclipped side only', () => {

@@ -1,6 +1,8 @@
 // PPOTrainer on the embedded default model: the rollout and the update agree, runs are seeded, no
 // tensor leaks, bad inputs stop with the field named, LoRA's reference is the adapter switched off.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '@va/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +18,49 @@ beforeAll(async () => {
 });
 afterAll(() => policy.dispose());
 
+/** The stat keys the README's stats table documents. */
+function documentedStats(): string[] {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('### Stats'),
+    readme.indexOf('## Config and presets'),
+  );
+  return [...section.matchAll(/^\| `([a-z_/]+)` \|/gm)].map((m) => m[1]!);
+}
+
 describe('PPOTrainer', () => {
+  it('returns every stat the README documents, each phase timed where it happens', async () => {
+    const slowReward = rewardOf('slow-length', (r) => ({ mean: r.length / 10, variance: 0.5 }));
+    const score = slowReward.score;
+    slowReward.score = async (q) => {
+      await new Promise((done) => setTimeout(done, 200));
+      return score(q);
+    };
+    const trainer = await PPOTrainer.create({ policy, reward: slowReward, config: SMALL });
+    const stats = await trainer.step(prompts, {
+      onRollout: () => {
+        const end = performance.now() + 100;
+        while (performance.now() < end);
+      },
+    });
+    trainer.dispose();
+    const documented = documentedStats();
+    expect(documented.length).toBeGreaterThan(40);
+    expect(Object.keys(stats).sort()).toEqual([...documented].sort());
+    for (const [k, v] of Object.entries(stats)) expect(Number.isFinite(v), k).toBe(true);
+    // The reward model's 200 ms are the score phase's; the callback's 100 ms are not advantages'.
+    expect(stats['time/ppo/score']).toBeGreaterThanOrEqual(0.2);
+    expect(stats['time/ppo/on_rollout']).toBeGreaterThanOrEqual(0.1);
+    expect(stats['time/ppo/compute_advantages']).toBeLessThan(0.05);
+    const phases = Object.entries(stats).filter(
+      ([k]) => k.startsWith('time/ppo/') && k !== 'time/ppo/total',
+    );
+    expect(phases).toHaveLength(8);
+    const sum = phases.reduce((a, [, v]) => a + v, 0);
+    const total = stats['time/ppo/total']!;
+    expect(Math.abs(sum - total)).toBeLessThanOrEqual(0.02 * total);
+  });
+
   it('recomputes the rollout log-probabilities exactly: the first minibatch has ratio 1', async () => {
     const trainer = await PPOTrainer.create({
       policy,
