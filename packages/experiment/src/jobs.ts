@@ -252,6 +252,7 @@ export async function runJob(
       config,
       outDir: join(dir, 'ppo'),
       logger,
+      signal: options.signal,
       onProgress: (p) => options.onProgress?.({ ...p, task: job.id }),
     });
     options.signal?.throwIfAborted();

@@ -1,6 +1,7 @@
 // A whole PPO training run in a folder: prompts drawn epoch by epoch from a pool, a JSONL log of
 // every step's stats, checkpoints every `saveEvery` steps, resumption from the last checkpoint,
-// and the trained policy with its value head in `final/` once every step is done.
+// and the trained policy with its value head in `final/` once every step is done. An abort signal
+// stops it between steps, checkpointed, to be resumed by the same call.
 
 import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -42,8 +43,12 @@ export interface TrainPolicyOptions {
   readonly onProgress?: ProgressCallback;
   /** Called after every step (after its checkpoint, when one was due). */
   readonly onStep?: (step: number, stats: PPOStepStats) => void;
-  /** Stop after this step (a test's stand-in for a killed process); the run stays resumable. */
-  readonly stopAfter?: number;
+  /**
+   * Stops the run once the step under way is done (its log line and a checkpoint written): the
+   * result says `stopped: true` and the same call resumes it. Aborted before the first step, no
+   * step runs.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link trainPolicy} returns. */
@@ -56,6 +61,11 @@ export interface TrainPolicyResult {
   readonly alreadyDone: boolean;
   /** The step the run started from (0, or the checkpoint it resumed). */
   readonly resumedFrom: number;
+  /**
+   * Whether `signal` stopped the run before its last step (then `finalDir` does not exist yet and
+   * the newest checkpoint holds the last step done).
+   */
+  readonly stopped: boolean;
 }
 
 /** The prompt indices of `step`: a fresh seeded permutation of the pool on every pass over it. */
@@ -168,7 +178,7 @@ export async function trainPolicy(options: TrainPolicyOptions): Promise<TrainPol
   if (await stat(join(finalDir, 'trainer_state.json')).catch(() => undefined)) {
     const history = await readLog(logPath, Number.POSITIVE_INFINITY);
     logger.info(`trainPolicy: ${finalDir} exists; the run is complete`);
-    return { finalDir, history, alreadyDone: true, resumedFrom: config.steps };
+    return { finalDir, history, alreadyDone: true, resumedFrom: config.steps, stopped: false };
   }
   await checkWritable(outDir);
   await writeFileAtomic(configPath, configJson);
@@ -207,7 +217,9 @@ export async function trainPolicy(options: TrainPolicyOptions): Promise<TrainPol
   await writeFileAtomic(logPath, history.map((h) => `${JSON.stringify(h)}\n`).join(''));
 
   const started = performance.now();
+  const stopped = () => ({ finalDir, history, alreadyDone: false, resumedFrom, stopped: true });
   try {
+    if (options.signal?.aborted) return stopped();
     while (trainer.stepCount < config.steps) {
       const step = trainer.stepCount;
       const indices = promptIndices(step, config.batchSize, options.prompts.length, config.seed);
@@ -230,9 +242,15 @@ export async function trainPolicy(options: TrainPolicyOptions): Promise<TrainPol
         unit: 'steps',
         detail: `score ${stats['ppo/mean_scores']!.toFixed(3)}, kl ${stats['objective/kl']!.toFixed(3)}`,
       });
-      if (options.stopAfter !== undefined && done >= options.stopAfter && done < config.steps) {
-        if (!due) await saveCheckpoint(trainer, join(outDir, CHECKPOINTS, stepDir(done)));
-        return { finalDir, history, alreadyDone: false, resumedFrom };
+      if (options.signal?.aborted && done < config.steps) {
+        if (!due) {
+          await saveCheckpoint(trainer, join(outDir, CHECKPOINTS, stepDir(done)));
+          await pruneCheckpoints(outDir, done);
+        }
+        logger.info(
+          `trainPolicy: stopped after step ${done} of ${config.steps}; run again to resume`,
+        );
+        return stopped();
       }
     }
     await saveCheckpoint(trainer, finalDir);
@@ -240,7 +258,7 @@ export async function trainPolicy(options: TrainPolicyOptions): Promise<TrainPol
     logger.info(
       `trainPolicy: ${config.steps - resumedFrom} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; policy in ${finalDir}`,
     );
-    return { finalDir, history, alreadyDone: false, resumedFrom };
+    return { finalDir, history, alreadyDone: false, resumedFrom, stopped: false };
   } finally {
     const policy = trainer.policy;
     trainer.dispose();

@@ -16,6 +16,17 @@ const tmp = tempDir('va-ppo-run-');
 const reward = rewardOf('length', (r) => ({ mean: r.length / 10, variance: 0.5 + r.length / 100 }));
 const config = { ...SMALL, method: 'variance-aware' as const, steps: 4, saveEvery: 0 };
 
+/** A signal aborted once `n` steps are done (a test's stand-in for Ctrl-C), and the hook firing it. */
+function stopAfter(n: number): { signal: AbortSignal; onStep: (step: number) => void } {
+  const controller = new AbortController();
+  return {
+    signal: controller.signal,
+    onStep: (step) => {
+      if (step >= n) controller.abort();
+    },
+  };
+}
+
 async function weights(dir: string): Promise<Map<string, Float32Array>> {
   const { tensors } = await readSafetensorsFolder(join(dir, 'policy'));
   return new Map([...tensors].map(([k, t]) => [k, t.data]));
@@ -55,9 +66,10 @@ describe('trainPolicy', () => {
       prompts: PROMPTS,
       config,
       outDir: split,
-      stopAfter: 2,
+      ...stopAfter(2),
     });
     expect(first.history).toHaveLength(2);
+    expect(first.stopped).toBe(true);
     expect(await readdir(join(split, 'checkpoints'))).toEqual(['step-000002']);
     // A crash after the checkpoint leaves a logged step the resumed run redoes.
     await writeFile(
@@ -72,6 +84,7 @@ describe('trainPolicy', () => {
       outDir: split,
     });
     expect(b.resumedFrom).toBe(2);
+    expect(b.stopped).toBe(false);
     expect(b.history.map(withoutTimes)).toEqual(a.history.map(withoutTimes));
     const wa = await weights(a.finalDir);
     const wb = await weights(b.finalDir);
@@ -107,7 +120,7 @@ describe('trainPolicy', () => {
       prompts: PROMPTS,
       config,
       outDir: other,
-      stopAfter: 1,
+      ...stopAfter(1),
     });
     await expect(
       trainPolicy({
@@ -118,6 +131,35 @@ describe('trainPolicy', () => {
         outDir: other,
       }),
     ).rejects.toThrow(/trainPolicy: argument 'config' must be the config this run started with/);
+  });
+
+  it('runs no step when aborted before the first, and stops a run mid-way with a checkpoint', async () => {
+    const dir = join(tmp, 'aborted');
+    const calls = reward.calls;
+    const none = await trainPolicy({
+      loadPolicy: defaultPolicy,
+      reward,
+      prompts: PROMPTS,
+      config,
+      outDir: dir,
+      signal: AbortSignal.abort(),
+    });
+    expect(none).toMatchObject({ stopped: true, alreadyDone: false, resumedFrom: 0, history: [] });
+    expect(reward.calls).toBe(calls);
+    const saved = { ...config, saveEvery: 1 };
+    const dir2 = join(tmp, 'aborted-saving');
+    const some = await trainPolicy({
+      loadPolicy: defaultPolicy,
+      reward,
+      prompts: PROMPTS,
+      config: saved,
+      outDir: dir2,
+      ...stopAfter(3),
+    });
+    expect(some.stopped).toBe(true);
+    expect(some.history.map((h) => h.step)).toEqual([1, 2, 3]);
+    expect(await readdir(join(dir2, 'checkpoints'))).toEqual(['step-000003']);
+    expect((await readCheckpointState(join(dir2, 'checkpoints', 'step-000003'))).step).toBe(3);
   });
 
   it('checks the output folder before any work', async () => {
