@@ -22,8 +22,8 @@ import { selectBackend } from '../src/backend.js';
 import { type CausalLM, createCausalLM } from '../src/causal-lm.js';
 import { countParameters, parseModelConfig } from '../src/config.js';
 import { PAPER_GENERATION } from '../src/generate.js';
+import { useSimdKernels } from '../src/kernels/index.js';
 import { trainStep } from '../src/train.js';
-import { useFusedKernels } from '../src/wasm-fused.js';
 
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -146,7 +146,7 @@ async function profileStep(): Promise<Profile> {
 
 if (values['profile-before']) {
   await selectBackend({ backend: 'wasm', threads: 1 });
-  useFusedKernels(false);
+  useSimdKernels(false);
   print(JSON.stringify(await profileStep()));
   process.exit(0);
 }

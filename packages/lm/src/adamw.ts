@@ -4,6 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConfigSpec, defineConfig, is, ValidationError } from '@va/core';
 import { adamwUpdate } from './adamw-update.js';
+import { simdKernelsActive } from './kernels/index.js';
+import { heapAdamWStep, heapSumSquares } from './kernels/optimizer.js';
 import { type OptimizerSettings, optimizerFields } from './optimizer-config.js';
 import type { WasmHeap } from './wasm-kernels.js';
 
@@ -11,9 +13,10 @@ import type { WasmHeap } from './wasm-kernels.js';
 export interface AdamWConfig
   extends Pick<OptimizerSettings, 'learningRate' | 'beta1' | 'beta2' | 'epsilon' | 'weightDecay'> {
   /**
-   * Where the moment estimates live: `'backend'` (tensors), `'host'` (Float32Arrays, updated in
-   * JavaScript: wasm's heap is capped at 4 GB, and a 124M-parameter model with its gradients and
-   * packed weights does not fit beside two more copies), `'auto'`: host on wasm, else backend.
+   * Where the moment estimates live: `'backend'` (tensors; on wasm with @va/lm's kernels, every
+   * variable is updated in one kernel call), `'host'` (Float32Arrays, updated in JavaScript: wasm's
+   * heap is capped at 4 GB), `'auto'`: backend, except on wasm when the kernels do not run or the
+   * moments would take more than {@link MOMENTS_HEAP_BYTES} of its heap.
    */
   stateOn: 'auto' | 'backend' | 'host';
 }
@@ -28,10 +31,16 @@ export const AdamWConfig: ConfigSpec<AdamWConfig> = defineConfig<AdamWConfig>('A
   weightDecay,
   stateOn: {
     default: 'auto',
-    doc: "where the moments live: 'backend', 'host' (JavaScript), 'auto' (host on wasm)",
+    doc: "where the moments live: 'backend', 'host' (JavaScript), 'auto' (backend unless wasm's heap is too small)",
     check: is.oneOf('auto', 'backend', 'host'),
   },
 });
+
+/**
+ * The most bytes of moments `stateOn: 'auto'` puts on the wasm heap (GPT-2-small's 124M parameters
+ * take 1.0e9); beyond, they live in JavaScript.
+ */
+export const MOMENTS_HEAP_BYTES = 2 ** 30;
 
 function zerosVariable(like: tf.Tensor): tf.Variable {
   const z = tf.zerosLike(like);
@@ -70,7 +79,9 @@ export class AdamW {
   ) {
     this.settings = AdamWConfig.resolve(options);
     const where = this.settings.stateOn;
-    this.onHost = where === 'host' || (where === 'auto' && tf.getBackend() === 'wasm');
+    const size = variables.reduce((n, x) => n + x.size, 0);
+    const heapFits = simdKernelsActive() && 8 * size <= MOMENTS_HEAP_BYTES;
+    this.onHost = where === 'host' || (where === 'auto' && tf.getBackend() === 'wasm' && !heapFits);
     for (const x of variables) {
       if (this.onHost) {
         this.hostM.push(new Float32Array(x.size));
@@ -106,6 +117,19 @@ export class AdamW {
       );
     }
     this.t += 1;
+    if (!this.onHost && simdKernelsActive()) {
+      const { beta1, beta2, epsilon, weightDecay } = this.settings;
+      heapAdamWStep(this.variables, grads, this.m, this.v, this.decay, {
+        beta1,
+        beta2,
+        epsilon,
+        keep: 1 - learningRate * weightDecay,
+        stepSize: learningRate / (1 - beta1 ** this.t),
+        bc2Sqrt: Math.sqrt(1 - beta2 ** this.t),
+        gradScale,
+      });
+      return;
+    }
     for (let i = 0; i < grads.length; i++) {
       if (this.onHost) this.hostUpdate(i, grads[i]!, learningRate, gradScale);
       else this.backendUpdate(i, grads[i]!, learningRate, gradScale);
@@ -233,6 +257,9 @@ export function clipGradNorm(
 
 /** The L2 norm of all gradients together. */
 export function globalNorm(grads: readonly tf.Tensor[]): number {
+  if (simdKernelsActive() && grads.every((g) => g.dtype === 'float32')) {
+    return Math.sqrt(heapSumSquares(grads));
+  }
   return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!));
 }
 

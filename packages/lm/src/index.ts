@@ -5,6 +5,7 @@ export {
   clipFactor,
   clipGradNorm,
   globalNorm,
+  MOMENTS_HEAP_BYTES,
 } from './adamw.js';
 export { SUPPORTED_ROPE_TYPES } from './architectures/fields.js';
 export {

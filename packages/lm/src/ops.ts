@@ -3,11 +3,15 @@
 
 import * as tf from '@tensorflow/tfjs';
 import {
+  fusedAttention,
   fusedGeluTanh,
-  fusedKernelsActive,
   fusedLayerNorm,
   fusedLogSoftmaxPick,
-} from './wasm-fused.js';
+  fusedMatMul,
+  fusedRmsNorm,
+  headsLayout,
+  simdKernelsActive,
+} from './kernels/index.js';
 import { ensureWasmKernels } from './wasm-kernels.js';
 
 /** Swaps the last two axes. */
@@ -68,6 +72,7 @@ export const matmul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
 
 /** `x @ w (+ b)`: x [n, in], w [in, out] (the layout of GPT-2's Conv1D), b [out]. */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  if (simdKernelsActive()) return fusedMatMul(x, w, b ? { bias: b } : {});
   const y = matmul(x, w);
   return b ? tf.add(y, b) : y;
 }
@@ -95,6 +100,9 @@ export function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
  * `tableT` [d, v] may be passed when the caller has the transpose already (generation).
  */
 export function head(h: tf.Tensor2D, table: tf.Tensor2D, tableT?: tf.Tensor2D): tf.Tensor2D {
+  if (simdKernelsActive()) {
+    return tableT ? fusedMatMul(h, tableT) : fusedMatMul(h, table, { transposeB: true });
+  }
   if (tableT) return tf.matMul(h, tableT);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, t, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
@@ -112,7 +120,7 @@ export function head(h: tf.Tensor2D, table: tf.Tensor2D, tableT?: tf.Tensor2D): 
 
 /** LayerNorm over the last axis (biased variance, as torch); one fused kernel on wasm. */
 export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number): tf.Tensor {
-  if (fusedKernelsActive()) return fusedLayerNorm(x, w, b, eps);
+  if (simdKernelsActive()) return fusedLayerNorm(x, w, b, eps);
   const centred = tf.sub(x, tf.mean(x, -1, true));
   // x.sub(m).square() rather than tf.moments: wasm's SquaredDifference gradient ignores broadcasting.
   const variance = tf.mean(tf.square(centred), -1, true);
@@ -121,6 +129,7 @@ export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number)
 
 /** RMSNorm over the last axis (Llama): x / sqrt(mean(x^2) + eps) * w. */
 export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor {
+  if (simdKernelsActive()) return fusedRmsNorm(x, w, eps);
   const ms = tf.mean(tf.square(x), -1, true);
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), w);
 }
@@ -132,7 +141,7 @@ const GELU_C = Math.sqrt(2 / Math.PI);
  * kernel on wasm.
  */
 export function geluTanh(x: tf.Tensor): tf.Tensor {
-  if (fusedKernelsActive()) return fusedGeluTanh(x);
+  if (simdKernelsActive()) return fusedGeluTanh(x);
   const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), GELU_C);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
@@ -179,6 +188,21 @@ export function attention(
 ): tf.Tensor2D {
   const [b, h, t, hd] = q.shape;
   const [, hkv, s] = k.shape;
+  if (simdKernelsActive()) {
+    return fusedAttention({ q, k, v }, bias, {
+      batch: b,
+      time: t,
+      keys: s,
+      heads: h,
+      kvHeads: hkv,
+      headDim: hd,
+      scale,
+      cap: cap ?? 0,
+      q: headsLayout('q', h, t, hd),
+      k: headsLayout('k', hkv, s, hd),
+      v: headsLayout('v', hkv, s, hd),
+    });
+  }
   const rep = h / hkv;
   // Group the query heads that share a key head along the time axis: no copies of k and v.
   const qg = tf.reshape(q, [b, hkv, rep * t, hd]);
@@ -196,7 +220,7 @@ export function attention(
  * gather gradient (UnsortedSegmentSum, which wasm lacks).
  */
 export function pickLogProbs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
-  if (fusedKernelsActive()) return fusedLogSoftmaxPick(logits, targets);
+  if (simdKernelsActive()) return fusedLogSoftmaxPick(logits, targets);
   const [n, v] = logits.shape;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];

@@ -10,7 +10,7 @@
 // original kernels.
 
 import * as tf from '@tensorflow/tfjs';
-import { ensureFusedKernels } from './wasm-fused.js';
+import { ensureSimdKernels } from './kernels/register.js';
 
 export type HeapArray = Float32Array | Int32Array | Uint8Array;
 
@@ -56,12 +56,11 @@ function copySlice(
 
 /**
  * Registers the replacement `Slice`, `SplitV`, `Identity` and `Cast` kernels for the `wasm` backend,
- * once, and the fused
- * kernels of wasm-fused.ts. Does nothing when that backend's kernels are not registered (its package
+ * once, and the SIMD kernels of kernels/. Does nothing when that backend's kernels are not registered (its package
  * not loaded).
  */
 export function ensureWasmKernels(): void {
-  ensureFusedKernels();
+  ensureSimdKernels();
   if (patched) return;
   const slice = tf.getKernel(tf.Slice, 'wasm');
   const splitV = tf.getKernel(tf.SplitV, 'wasm');

@@ -1,0 +1,179 @@
+// @va/lm's WebAssembly SIMD kernels (csrc/, built by scripts/build-wasm.sh into assets/wasm/),
+// instantiated on tfjs-backend-wasm's own memory: the module imports the backend's
+// WebAssembly.Memory, so kernels read and write tensors where they are, without copies (the
+// alternative, a memory of its own, costs a copy in and out of every input and output; see the
+// README's Performance section). A kernel call is a job: JavaScript writes its arguments into a
+// record on the heap and calls `run`, which takes its tasks (see csrc/job.c).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type * as tf from '@tensorflow/tfjs';
+
+/** Kernel ids of csrc/kernels.h. */
+export const K = {
+  matmul: 1,
+  attention: 2,
+  attentionGrad: 3,
+  layerNorm: 4,
+  layerNormGrad: 5,
+  rmsNorm: 6,
+  rmsNormGrad: 7,
+  sumParts: 8,
+  gelu: 9,
+  geluGrad: 10,
+  gated: 11,
+  gatedGrad: 12,
+  pick: 13,
+  pickGrad: 14,
+  adamw: 15,
+  sumSquares: 16,
+  colSum: 17,
+  add: 18,
+} as const;
+
+/** The ABI version csrc/job.c reports; a binary built from other sources is refused. */
+const ABI_VERSION = 1;
+/** Bytes of a job record: 4 header words and 60 arguments. */
+const JOB_BYTES = 256;
+
+/** The parts of tfjs-backend-wasm's BackendWasm (and its Emscripten module) used here. */
+export interface WasmBackendLike {
+  wasm: {
+    _malloc(bytes: number): number;
+    _free(ptr: number): void;
+    asm?: { memory?: WebAssemblyMemory };
+    wasmMemory?: WebAssemblyMemory;
+  };
+  getMemoryOffset(dataId: tf.DataId): number;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+interface WebAssemblyMemory {
+  readonly buffer: ArrayBufferLike;
+}
+interface Instance {
+  exports: { run(job: number, thread: number): number; abi_version(): number };
+}
+/** The parts of the WebAssembly global used here (the project's libs carry no DOM types). */
+const WA = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: new (bytes: Uint8Array) => unknown;
+      Instance: new (module: unknown, imports: object) => Instance;
+    };
+  }
+).WebAssembly;
+
+/** A file of assets/wasm/, from src/kernels/ (sources, tests) or dist/ (the built package). */
+export function kernelAsset(name: string): string {
+  for (const up of ['../../', '../']) {
+    const path = fileURLToPath(new URL(`${up}assets/wasm/${name}`, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`@va/lm: assets/wasm/${name} is missing from the package; reinstall it`);
+}
+
+const binaries = new Map<string, unknown>();
+/** The compiled module of a binary in assets/wasm/ (compiled once per process). */
+export function compiledKernels(shared: boolean): unknown {
+  const name = shared ? 'va-kernels-threads.wasm' : 'va-kernels.wasm';
+  let compiled = binaries.get(name);
+  if (!compiled) {
+    compiled = new WA.Module(readFileSync(kernelAsset(name)));
+    binaries.set(name, compiled);
+  }
+  return compiled;
+}
+
+/** Runs the tasks of a job on more threads than the caller's (wasm-pool.ts). */
+export interface JobPool {
+  readonly threads: number;
+  /** Runs the job at `job` on the pool and on the calling thread; returns when all tasks are done. */
+  run(instance: Instance, job: number): void;
+}
+
+const f32 = new Float32Array(1);
+const i32 = new Int32Array(f32.buffer);
+/** The int32 bits of a float32 argument. */
+export function bits(x: number): number {
+  f32[0] = x;
+  return i32[0]!;
+}
+
+/** The kernels of one wasm backend instance. */
+export class Kernels {
+  readonly memory: WebAssemblyMemory;
+  readonly shared: boolean;
+  readonly instance: Instance;
+  private readonly job: number;
+  private view: Int32Array;
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  pool: JobPool | undefined;
+
+  constructor(readonly backend: WasmBackendLike) {
+    const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+    if (!memory) throw new Error('tfjs-backend-wasm exposes no WebAssembly.Memory');
+    this.memory = memory;
+    this.shared = memory.buffer.constructor.name === 'SharedArrayBuffer';
+    this.instance = new WA.Instance(compiledKernels(this.shared), { env: { memory } });
+    const version = this.instance.exports.abi_version();
+    if (version !== ABI_VERSION) {
+      throw new Error(
+        `assets/wasm kernels have ABI ${version}, expected ${ABI_VERSION}: rebuild them`,
+      );
+    }
+    this.job = backend.wasm._malloc(JOB_BYTES);
+    this.view = new Int32Array(memory.buffer, this.job, JOB_BYTES / 4);
+  }
+
+  /** Threads a job's tasks run on. */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Heap offset of a tensor's data. */
+  offset(t: tf.TensorInfo): number {
+    return this.backend.getMemoryOffset(t.dataId);
+  }
+
+  /**
+   * A heap block of at least `bytes`, valid until the next call (one grow-only block per backend):
+   * per-thread buffers and per-task partial sums.
+   */
+  scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      if (this.scratchPtr) this.backend.wasm._free(this.scratchPtr);
+      this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes);
+      this.scratchPtr = this.backend.wasm._malloc(this.scratchBytes);
+    }
+    return this.scratchPtr;
+  }
+
+  /** Runs `kernel` on `ntasks` tasks; `args` are int32s (floats through {@link bits}). */
+  run(kernel: number, ntasks: number, args: readonly number[]): void {
+    if (ntasks <= 0) return;
+    if (this.view.buffer !== this.memory.buffer) {
+      this.view = new Int32Array(this.memory.buffer, this.job, JOB_BYTES / 4);
+    }
+    const v = this.view;
+    v[0] = kernel;
+    v[1] = ntasks;
+    v[2] = 0;
+    v[3] = 0;
+    for (let i = 0; i < args.length; i++) v[4 + i] = args[i]!;
+    if (this.pool && ntasks > 1) this.pool.run(this.instance, this.job);
+    else this.instance.exports.run(this.job, 0);
+  }
+}
+
+const byBackend = new WeakMap<object, Kernels>();
+/** The kernels of a wasm backend (instantiated on its memory at the first call). */
+export function kernelsOf(backend: unknown): Kernels {
+  let k = byBackend.get(backend as object);
+  if (!k) {
+    k = new Kernels(backend as WasmBackendLike);
+    byBackend.set(backend as object, k);
+  }
+  return k;
+}
