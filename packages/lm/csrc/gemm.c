@@ -4,7 +4,7 @@
 // products (nt); V8 maps the 16 v128 registers onto x64's xmm registers.
 #include "kernels.h"
 
-#define MR 4
+#define MR 4 /* micro() writes its rows out one by one: keep it in step */
 
 /** C[mr, 8] (+)= A[mr, K] B[K, 8]; A(i, k) at A[i * sai + k * sak]. */
 INLINE void tile_nn8(int mr, int K, const float *A, int sai, int sak, const float *B, int ldb,
@@ -31,9 +31,12 @@ INLINE void tile_nn8(int mr, int K, const float *A, int sai, int sak, const floa
     }
     a += sak;
   }
-  for (int r = 0; r < mr; r++) {
-    st(C + r * ldc, c0[r]);
-    st(C + r * ldc + 4, c1[r]);
+  // Rows by constant index (r < MR, then r < mr): a runtime index would put c0 on the stack.
+  for (int r = 0; r < MR; r++) {
+    if (r < mr) {
+      st(C + r * ldc, c0[r]);
+      st(C + r * ldc + 4, c1[r]);
+    }
   }
 }
 
@@ -50,7 +53,8 @@ INLINE void tile_nn4(int mr, int K, const float *A, int sai, int sak, const floa
       if (r < mr) c0[r] = madd(c0[r], wasm_v128_load32_splat(a + r * sai), b0);
     a += sak;
   }
-  for (int r = 0; r < mr; r++) st(C + r * ldc, c0[r]);
+  for (int r = 0; r < MR; r++)
+    if (r < mr) st(C + r * ldc, c0[r]);
 }
 
 /** C[mr, 1] (+)= A[mr, K] B[K, 1] (the last columns of a width that is not a multiple of 4). */
@@ -66,7 +70,8 @@ INLINE void tile_nn1(int mr, int K, const float *A, int sai, int sak, const floa
       if (r < mr) c[r] += a[r * sai] * b;
     a += sak;
   }
-  for (int r = 0; r < mr; r++) C[r * ldc] = c[r];
+  for (int r = 0; r < MR; r++)
+    if (r < mr) C[r * ldc] = c[r];
 }
 
 /** One panel of columns (a B panel stays in cache while every row block of A passes). */
@@ -106,6 +111,20 @@ INLINE f4 hsum4(f4 a0, f4 a1, f4 a2, f4 a3) {
   return add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5), wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
 }
 
+/** One output column of a tile_nt: the row sums s plus the K tail from k on. */
+INLINE void nt_column(int mr, int K, int k, const float *A, int lda, const float *B, float *C, int ldc,
+                      f4 s, int accumulate) {
+  // Rows written out by constant lane (a runtime index would spill s to the stack).
+#define NT_ROW(r)                                                    \
+  if (mr > r) {                                                      \
+    float v = wasm_f32x4_extract_lane(s, r);                         \
+    for (int kk = k; kk < K; kk++) v += A[r * lda + kk] * B[kk];     \
+    C[r * ldc] = accumulate ? C[r * ldc] + v : v;                    \
+  }
+  NT_ROW(0) NT_ROW(1) NT_ROW(2) NT_ROW(3)
+#undef NT_ROW
+}
+
 /** C[mr, nr] (+)= A[mr, K] B[nr, K]^T, mr <= 4, nr <= 2: dot products along contiguous rows. */
 INLINE void tile_nt(int mr, int nr, int K, const float *A, int lda, const float *B, int ldb,
                     float *C, int ldc, int accumulate) {
@@ -123,16 +142,10 @@ INLINE void tile_nt(int mr, int nr, int K, const float *A, int lda, const float 
       }
     }
   }
-  for (int c = 0; c < nr; c++) {
-    f4 s = hsum4(acc[0][c], acc[1][c], acc[2][c], acc[3][c]);
-    float out[4] = {wasm_f32x4_extract_lane(s, 0), wasm_f32x4_extract_lane(s, 1),
-                    wasm_f32x4_extract_lane(s, 2), wasm_f32x4_extract_lane(s, 3)};
-    for (int r = 0; r < mr; r++) {
-      float v = out[r];
-      for (int kk = k; kk < K; kk++) v += A[r * lda + kk] * B[c * ldb + kk];
-      C[r * ldc + c] = accumulate ? C[r * ldc + c] + v : v;
-    }
-  }
+  nt_column(mr, K, k, A, lda, B, C, ldc, hsum4(acc[0][0], acc[1][0], acc[2][0], acc[3][0]), accumulate);
+  if (nr > 1)
+    nt_column(mr, K, k, A, lda, B + ldb, C + 1, ldc, hsum4(acc[0][1], acc[1][1], acc[2][1], acc[3][1]),
+              accumulate);
 }
 
 /** One or two rows of B against every row block of A. */
@@ -251,20 +264,18 @@ static void micro(int kc, const float *ap, const float *bp, float *C, int ldc, i
     }
     return;
   }
-  for (int r = 0; r < mr; r++) {
-    float *c = C + r * ldc;
-    for (int j = 0; j < nr; j++) {
-      f4 v = j < 4 ? c0[r] : c1[r];
-      float x;
-      switch (j & 3) {
-        case 0: x = wasm_f32x4_extract_lane(v, 0); break;
-        case 1: x = wasm_f32x4_extract_lane(v, 1); break;
-        case 2: x = wasm_f32x4_extract_lane(v, 2); break;
-        default: x = wasm_f32x4_extract_lane(v, 3); break;
-      }
-      c[j] = accumulate ? c[j] + x : x;
-    }
+  // Written out by constant row and lane: a runtime index would spill c0 / c1 to the stack.
+#define PUT(c, j, v, l) \
+  if (nr > j) c[j] = accumulate ? c[j] + wasm_f32x4_extract_lane(v, l) : wasm_f32x4_extract_lane(v, l);
+#define ROW(r)                                                                          \
+  if (mr > r) {                                                                         \
+    float *c = C + r * ldc;                                                             \
+    PUT(c, 0, c0[r], 0) PUT(c, 1, c0[r], 1) PUT(c, 2, c0[r], 2) PUT(c, 3, c0[r], 3)      \
+    PUT(c, 4, c1[r], 0) PUT(c, 5, c1[r], 1) PUT(c, 6, c1[r], 2) PUT(c, 7, c1[r], 3)      \
   }
+  ROW(0) ROW(1) ROW(2) ROW(3)
+#undef ROW
+#undef PUT
 }
 
 /** The packed product of one tile: C[M, N] (+)= op(A) op(B); scratch holds KC * (M + N + 8) floats. */

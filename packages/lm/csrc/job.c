@@ -1,6 +1,7 @@
 // The entry point JavaScript calls: `run(job, thread)` takes tasks of a job until none is left. The
 // threaded build (-matomics) takes them with atomic adds, so every thread that runs the same job
-// shares its tasks; the single-threaded build runs them all in turn.
+// shares its tasks, and wakes a thread waiting on `done` after each (src/kernels/pool.ts); the
+// single-threaded build runs them all in turn.
 #include "kernels.h"
 
 static void dispatch(job_t *job, int task, int thread) {
@@ -28,21 +29,32 @@ static void dispatch(job_t *job, int task, int thread) {
   }
 }
 
-/** Runs tasks of `job` until all are taken; returns how many this thread ran. */
-__attribute__((export_name("run"))) int run(job_t *job, int thread) {
+/**
+ * Runs tasks of `job` until all are taken; returns how many this thread ran. `next` holds the job's
+ * sequence number (15 bits) above its next task (16 bits): a thread that woke for an earlier job
+ * sees another number and leaves without touching the counter, so a job is only ever run by
+ * threads that were told of it after its arguments were written.
+ */
+__attribute__((export_name("run"))) int run(job_t *job, int thread, int seq) {
   int ran = 0;
   for (;;) {
-    int task = __atomic_fetch_add(&job->next, 1, __ATOMIC_SEQ_CST);
-    if (task >= job->ntasks) break;
-    dispatch(job, task, thread);
+    int cur = __atomic_load_n(&job->next, __ATOMIC_SEQ_CST);
+    if ((cur >> 16) != seq || (cur & 0xffff) >= job->ntasks) break;
+    if (!__atomic_compare_exchange_n(&job->next, &cur, cur + 1, 0, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST))
+      continue;
+    dispatch(job, cur & 0xffff, thread);
     __atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST);
+#ifdef __wasm_atomics__
+    __builtin_wasm_memory_atomic_notify(&job->done, 1);
+#endif
     ran++;
   }
   return ran;
 }
 
 /** The build's kernel ABI version: JavaScript refuses a binary built from other sources. */
-__attribute__((export_name("abi_version"))) int abi_version(void) { return 1; }
+__attribute__((export_name("abi_version"))) int abi_version(void) { return 2; }
 
 double dlog(double x) {
   union {

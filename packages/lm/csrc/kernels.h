@@ -17,8 +17,9 @@ typedef union {
 } arg_t;
 
 /**
- * A job: `kernel` runs on tasks 0 .. ntasks-1, which threads take in turn from `next` (an atomic
- * counter) and count in `done`. A task's result never depends on the thread that runs it.
+ * A job: `kernel` runs on tasks 0 .. ntasks-1 (at most 65535), which threads take in turn from
+ * `next` (the job's sequence number << 16 | the next task, see job.c) and count in `done`. A task's
+ * result never depends on the thread that runs it.
  */
 typedef struct {
   int32_t kernel;

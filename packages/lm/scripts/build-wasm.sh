@@ -32,9 +32,12 @@ for wasm in "$out/va-kernels.wasm" "$out/va-kernels-threads.wasm"; do
     sed -n '/^Import\[/,/^[A-Z]/p' <<<"$info" >&2
     exit 1
   fi
-  if wasm-objdump -d "$wasm" | grep -Eq 'global\.(get|set) '; then
-    echo "$wasm: uses a global (the stack pointer): a kernel spills to the stack" >&2
-    wasm-objdump -d "$wasm" | grep -E -B30 'global\.(get|set) ' | grep -E '^[0-9a-f]+ func|global\.' >&2
+  # (Captured first: grep -q in a pipeline under pipefail would fail on wasm-objdump's SIGPIPE.)
+  code=$(wasm-objdump -d "$wasm")
+  if grep -Eq 'global\.(get|set) ' <<<"$code"; then
+    echo "$wasm: a kernel uses a global (the stack pointer), so it spills to the stack, which" >&2
+    echo "would be tfjs's memory: index local arrays only by constants" >&2
+    awk '/^[0-9a-f]+ func\[/{f=$0} /global\.(get|set) /{print f}' <<<"$code" | sort -u >&2
     exit 1
   fi
   echo "$wasm: $(wc -c <"$wasm") bytes, no data, no stack, imports env.memory only"

@@ -21,6 +21,7 @@ import {
   rowsLayout,
   useSimdKernels,
 } from '../src/kernels/index.js';
+import { kernelsOf } from '../src/kernels/module.js';
 import { attention, geluTanh, layerNorm, pickLogProbs, rmsNorm } from '../src/ops.js';
 import { maxAbsDiff, useBackend } from './helpers.js';
 
@@ -325,7 +326,12 @@ describe('wasm SIMD kernels against the composed tfjs ops', () => {
     tf.dispose([q, k, v, bias]);
   });
 
-  it('leaves no tensors behind, forward or backward', () => {
+  it('leaves no tensors behind, forward or backward, and writes nothing below address 1024', () => {
+    // A kernel that spilled to the stack would write just below 1024 of tfjs's memory (the
+    // module's stack pointer starts there): the build script refuses such a binary, this checks it.
+    const memory = kernelsOf(tf.backend()).memory;
+    const low = () => Array.from(new Uint8Array(memory.buffer as ArrayBuffer, 0, 1024));
+    const untouched = low();
     const x = randn([6, 16], 18);
     const w = tf.ones([16]);
     const b = tf.zeros([16]);
@@ -362,6 +368,7 @@ describe('wasm SIMD kernels against the composed tfjs ops', () => {
     const { value, grads } = tf.valueAndGrads((a: tf.Tensor) => loss(a))([x]);
     tf.dispose([value, ...grads]);
     expect(tf.memory().numTensors).toBe(before);
+    expect(low()).toEqual(untouched);
     tf.dispose([x, w, b, wl, bias, targets]);
   });
 });

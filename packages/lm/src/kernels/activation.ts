@@ -32,7 +32,7 @@ export function registerActivations(): void {
         const y = out(kern, x);
         const n = tf.util.sizeFromShape(x.shape);
         const per = chunk(n, kern);
-        kern.run(K.gelu, Math.ceil(n / per), [kern.offset(x), kern.offset(y), n, per]);
+        kern.run(K.gelu, Math.ceil(n / per), [kern.offset(x), kern.offset(y), n, per], n);
         return y;
       },
     ],
@@ -44,13 +44,12 @@ export function registerActivations(): void {
         const dx = out(kern, x!);
         const n = tf.util.sizeFromShape(x!.shape);
         const per = chunk(n, kern);
-        kern.run(K.geluGrad, Math.ceil(n / per), [
-          kern.offset(dy!),
-          kern.offset(x!),
-          kern.offset(dx),
+        kern.run(
+          K.geluGrad,
+          Math.ceil(n / per),
+          [kern.offset(dy!), kern.offset(x!), kern.offset(dx), n, per],
           n,
-          per,
-        ]);
+        );
         return dx;
       },
     ],
@@ -63,14 +62,12 @@ export function registerActivations(): void {
         const n = tf.util.sizeFromShape(gate!.shape);
         const per = chunk(n, kern);
         const kind = GATED_KINDS[(attrs as { kind: GatedKind }).kind];
-        kern.run(K.gated, Math.ceil(n / per), [
-          kern.offset(gate!),
-          kern.offset(up!),
-          kern.offset(y),
+        kern.run(
+          K.gated,
+          Math.ceil(n / per),
+          [kern.offset(gate!), kern.offset(up!), kern.offset(y), n, per, kind],
           n,
-          per,
-          kind,
-        ]);
+        );
         return y;
       },
     ],
@@ -84,16 +81,21 @@ export function registerActivations(): void {
         const n = tf.util.sizeFromShape(gate!.shape);
         const per = chunk(n, kern);
         const kind = GATED_KINDS[(attrs as { kind: GatedKind }).kind];
-        kern.run(K.gatedGrad, Math.ceil(n / per), [
-          kern.offset(dy!),
-          kern.offset(gate!),
-          kern.offset(up!),
-          kern.offset(dg),
-          kern.offset(du),
+        kern.run(
+          K.gatedGrad,
+          Math.ceil(n / per),
+          [
+            kern.offset(dy!),
+            kern.offset(gate!),
+            kern.offset(up!),
+            kern.offset(dg),
+            kern.offset(du),
+            n,
+            per,
+            kind,
+          ],
           n,
-          per,
-          kind,
-        ]);
+        );
         return [dg, du];
       },
     ],

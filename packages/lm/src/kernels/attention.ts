@@ -73,27 +73,32 @@ const attentionKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const stride = t * s;
   const scratch = probs ? 0 : kern.scratch(4 * stride * kern.threads);
   const base = (l: HeadLayout) => kern.offset(ins[l.input]!);
-  kern.run(K.attention, b * hkv, [
-    b,
-    t,
-    s,
-    h,
-    hkv,
-    hd,
-    ...layoutArgs(base(at.q), at.q),
-    ...layoutArgs(base(at.k), at.k),
-    ...layoutArgs(base(at.v), at.v),
-    kern.offset(out),
-    t * h * hd,
-    h * hd,
-    hd,
-    ins.bias ? kern.offset(ins.bias) : 0,
-    probs ? kern.offset(probs) : 0,
-    bits(at.scale),
-    bits(at.cap),
-    scratch,
-    stride,
-  ]);
+  kern.run(
+    K.attention,
+    b * hkv,
+    [
+      b,
+      t,
+      s,
+      h,
+      hkv,
+      hd,
+      ...layoutArgs(base(at.q), at.q),
+      ...layoutArgs(base(at.k), at.k),
+      ...layoutArgs(base(at.v), at.v),
+      kern.offset(out),
+      t * h * hd,
+      h * hd,
+      hd,
+      ins.bias ? kern.offset(ins.bias) : 0,
+      probs ? kern.offset(probs) : 0,
+      bits(at.scale),
+      bits(at.cap),
+      scratch,
+      stride,
+    ],
+    2 * b * h * t * s * hd,
+  );
   return probs ? [out, probs] : [out];
 };
 
@@ -110,30 +115,35 @@ const attentionGradKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const scratch = kern.scratch(4 * stride * kern.threads);
   const base = (l: HeadLayout) => kern.offset(ins[l.input]!);
   const gbase = (l: HeadLayout) => kern.offset(grads.get(l.input)!);
-  kern.run(K.attentionGrad, b * hkv, [
-    b,
-    t,
-    s,
-    h,
-    hkv,
-    hd,
-    ...layoutArgs(base(at.q), at.q),
-    ...layoutArgs(base(at.k), at.k),
-    ...layoutArgs(base(at.v), at.v),
-    kern.offset(ins.dy!),
-    t * h * hd,
-    h * hd,
-    hd,
-    0,
-    kern.offset(ins.probs!),
-    bits(at.scale),
-    bits(at.cap),
-    scratch,
-    stride,
-    ...layoutArgs(gbase(at.q), at.q),
-    ...layoutArgs(gbase(at.k), at.k),
-    ...layoutArgs(gbase(at.v), at.v),
-  ]);
+  kern.run(
+    K.attentionGrad,
+    b * hkv,
+    [
+      b,
+      t,
+      s,
+      h,
+      hkv,
+      hd,
+      ...layoutArgs(base(at.q), at.q),
+      ...layoutArgs(base(at.k), at.k),
+      ...layoutArgs(base(at.v), at.v),
+      kern.offset(ins.dy!),
+      t * h * hd,
+      h * hd,
+      hd,
+      0,
+      kern.offset(ins.probs!),
+      bits(at.scale),
+      bits(at.cap),
+      scratch,
+      stride,
+      ...layoutArgs(gbase(at.q), at.q),
+      ...layoutArgs(gbase(at.k), at.k),
+      ...layoutArgs(gbase(at.v), at.v),
+    ],
+    4 * b * h * t * s * hd,
+  );
   return names.map((n) => grads.get(n)!);
 };
 

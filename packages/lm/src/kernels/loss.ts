@@ -18,15 +18,20 @@ export function registerLoss(): void {
       const out = kern.backend.makeOutput([n], 'float32');
       const lse = kern.backend.makeOutput([n], 'float32');
       const per = Math.max(1, Math.ceil(n / (4 * kern.threads)));
-      kern.run(K.pick, Math.ceil(n / per), [
-        kern.offset(logits!),
-        kern.offset(targets!),
-        kern.offset(out),
-        kern.offset(lse),
-        n,
-        v,
-        per,
-      ]);
+      kern.run(
+        K.pick,
+        Math.ceil(n / per),
+        [
+          kern.offset(logits!),
+          kern.offset(targets!),
+          kern.offset(out),
+          kern.offset(lse),
+          n,
+          v,
+          per,
+        ],
+        n * v,
+      );
       return [out, lse];
     },
   });
@@ -39,16 +44,21 @@ export function registerLoss(): void {
       const [n, v] = logits!.shape as [number, number];
       const dx = kern.backend.makeOutput([n, v], 'float32');
       const per = Math.max(1, Math.ceil(n / (4 * kern.threads)));
-      kern.run(K.pickGrad, Math.ceil(n / per), [
-        kern.offset(dy!),
-        kern.offset(logits!),
-        kern.offset(targets!),
-        kern.offset(lse!),
-        kern.offset(dx),
-        n,
-        v,
-        per,
-      ]);
+      kern.run(
+        K.pickGrad,
+        Math.ceil(n / per),
+        [
+          kern.offset(dy!),
+          kern.offset(logits!),
+          kern.offset(targets!),
+          kern.offset(lse!),
+          kern.offset(dx),
+          n,
+          v,
+          per,
+        ],
+        n * v,
+      );
       return dx;
     },
   });

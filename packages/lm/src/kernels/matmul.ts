@@ -52,25 +52,30 @@ export function product(
   const t = tiles(m, n, kern.threads);
   const stride = KC * (t.tm + t.tn + 16);
   const scratch = kern.scratch(4 * stride * kern.threads);
-  kern.run(K.matmul, t.count, [
-    m,
-    n,
-    k,
-    a,
-    transposeA ? 1 : lda,
-    transposeA ? lda : 1,
-    b,
-    ldb,
-    transposeB ? 1 : 0,
-    c,
-    ldc,
-    options.bias ?? 0,
-    options.accumulate ? 1 : 0,
-    t.tm,
-    t.tn,
-    scratch,
-    stride,
-  ]);
+  kern.run(
+    K.matmul,
+    t.count,
+    [
+      m,
+      n,
+      k,
+      a,
+      transposeA ? 1 : lda,
+      transposeA ? lda : 1,
+      b,
+      ldb,
+      transposeB ? 1 : 0,
+      c,
+      ldc,
+      options.bias ?? 0,
+      options.accumulate ? 1 : 0,
+      t.tm,
+      t.tn,
+      scratch,
+      stride,
+    ],
+    m * n * k,
+  );
 }
 
 /** The shape [m, n] and inner size k of op(a) op(b). */
@@ -152,7 +157,7 @@ const matMulGradKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
 /** out[n] = the sums of the columns of x [rows, n]. */
 export function columnSums(kern: Kernels, x: number, rows: number, n: number, out: number): void {
   const per = Math.max(16, Math.ceil(n / (4 * kern.threads) / 16) * 16);
-  kern.run(K.colSum, Math.ceil(n / per), [x, rows, n, n, out, per, 0]);
+  kern.run(K.colSum, Math.ceil(n / per), [x, rows, n, n, out, per, 0], rows * n);
 }
 
 export function registerMatMul(): void {

@@ -8,6 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
+import { wasmThreading } from '../wasm-threads.js';
+import { WorkerPool } from './pool.js';
 
 /** Kernel ids of csrc/kernels.h. */
 export const K = {
@@ -32,9 +34,14 @@ export const K = {
 } as const;
 
 /** The ABI version csrc/job.c reports; a binary built from other sources is refused. */
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 /** Bytes of a job record: 4 header words and 60 arguments. */
 const JOB_BYTES = 256;
+/**
+ * Work (multiply-adds, or elements of element-wise kernels) from which a job runs on the pool: a
+ * thread takes 10-50 us to wake, the work of 10-50 us on one core.
+ */
+export const POOL_MIN_WORK = 1 << 18;
 
 /** The parts of tfjs-backend-wasm's BackendWasm (and its Emscripten module) used here. */
 export interface WasmBackendLike {
@@ -52,7 +59,7 @@ interface WebAssemblyMemory {
   readonly buffer: ArrayBufferLike;
 }
 interface Instance {
-  exports: { run(job: number, thread: number): number; abi_version(): number };
+  exports: { run(job: number, thread: number, seq: number): number; abi_version(): number };
 }
 /** The parts of the WebAssembly global used here (the project's libs carry no DOM types). */
 const WA = (
@@ -85,11 +92,15 @@ export function compiledKernels(shared: boolean): unknown {
   return compiled;
 }
 
-/** Runs the tasks of a job on more threads than the caller's (wasm-pool.ts). */
+/** Runs the tasks of a job on more threads than the caller's (pool.ts). */
 export interface JobPool {
   readonly threads: number;
-  /** Runs the job at `job` on the pool and on the calling thread; returns when all tasks are done. */
-  run(instance: Instance, job: number): void;
+  /**
+   * Runs the job at `job` on the calling thread, and on the pool's when `wake`; returns when all its
+   * tasks are done.
+   */
+  run(instance: Instance, job: number, seq: number, wake: boolean): void;
+  close(): void;
 }
 
 const f32 = new Float32Array(1);
@@ -108,8 +119,9 @@ export class Kernels {
   private readonly job: number;
   private view: Int32Array;
   private scratchPtr = 0;
+  private seq = 0;
   private scratchBytes = 0;
-  pool: JobPool | undefined;
+  readonly pool: JobPool | undefined;
 
   constructor(readonly backend: WasmBackendLike) {
     const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
@@ -125,6 +137,12 @@ export class Kernels {
     }
     this.job = backend.wasm._malloc(JOB_BYTES);
     this.view = new Int32Array(memory.buffer, this.job, JOB_BYTES / 4);
+    const threads = wasmThreading()?.threads ?? 1;
+    if (this.shared && threads > 1) {
+      this.pool = new WorkerPool(threads, compiledKernels(true), memory, (n) =>
+        backend.wasm._malloc(n),
+      );
+    }
   }
 
   /** Threads a job's tasks run on. */
@@ -150,20 +168,30 @@ export class Kernels {
     return this.scratchPtr;
   }
 
-  /** Runs `kernel` on `ntasks` tasks; `args` are int32s (floats through {@link bits}). */
-  run(kernel: number, ntasks: number, args: readonly number[]): void {
+  /**
+   * Runs `kernel` on `ntasks` tasks; `args` are int32s (floats through {@link bits}). On the pool
+   * when `work` (about the job's multiply-adds or elements) is at least {@link POOL_MIN_WORK}:
+   * smaller jobs do not pay for waking a thread.
+   */
+  run(kernel: number, ntasks: number, args: readonly number[], work = Infinity): void {
     if (ntasks <= 0) return;
     if (this.view.buffer !== this.memory.buffer) {
       this.view = new Int32Array(this.memory.buffer, this.job, JOB_BYTES / 4);
     }
+    if (ntasks > 0xffff) throw new Error(`Kernels.run: ${ntasks} tasks, at most 65535`);
     const v = this.view;
     v[0] = kernel;
     v[1] = ntasks;
-    v[2] = 0;
     v[3] = 0;
     for (let i = 0; i < args.length; i++) v[4 + i] = args[i]!;
-    if (this.pool && ntasks > 1) this.pool.run(this.instance, this.job);
-    else this.instance.exports.run(this.job, 0);
+    this.seq = (this.seq + 1) & 0x7fff;
+    // Opening the job (its sequence number into `next`) comes last, with a fence.
+    Atomics.store(v, 2, this.seq << 16);
+    if (this.pool) {
+      this.pool.run(this.instance, this.job, this.seq, work >= POOL_MIN_WORK && ntasks > 1);
+    } else {
+      this.instance.exports.run(this.job, 0, this.seq);
+    }
   }
 }
 

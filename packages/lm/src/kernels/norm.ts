@@ -18,9 +18,12 @@ interface NormAttrs {
   offset?: number;
 }
 
-/** Rows per task: a few tasks per thread (their partial weight sums are added in order). */
-function rowsPerTask(rows: number, kern: Kernels): number {
-  return Math.max(8, Math.ceil(rows / (4 * kern.threads)));
+/**
+ * Rows per task: at most 8 tasks, whatever the threads, so that the partial weight sums (added in
+ * task order) and with them the results are the same on any number of threads.
+ */
+function rowsPerTask(rows: number): number {
+  return Math.max(8, Math.ceil(rows / 8));
 }
 
 /** out (+)= the sum of `nparts` partial vectors of `width` floats, `stride` apart. */
@@ -33,7 +36,12 @@ function sumParts(
   out: number,
 ) {
   const per = Math.max(64, Math.ceil(width / (2 * kern.threads) / 4) * 4);
-  kern.run(K.sumParts, Math.ceil(width / per), [parts, nparts, stride, width, out, per, 0]);
+  kern.run(
+    K.sumParts,
+    Math.ceil(width / per),
+    [parts, nparts, stride, width, out, per, 0],
+    nparts * width,
+  );
 }
 
 const layerNormKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
@@ -46,22 +54,14 @@ const layerNormKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const mean = kern.backend.makeOutput([rows], 'float32');
   const rstd = kern.backend.makeOutput([rows], 'float32');
   const sum = delta ? kern.backend.makeOutput([...x!.shape], 'float32') : undefined;
-  const per = rowsPerTask(rows, kern);
+  const per = rowsPerTask(rows);
   const o = (t: tf.TensorInfo | undefined) => (t ? kern.offset(t) : 0);
-  kern.run(K.layerNorm, Math.ceil(rows / per), [
-    rows,
-    d,
-    o(x),
-    o(w),
-    o(b),
-    o(y),
-    o(mean),
-    o(rstd),
-    bits(eps),
-    per,
-    o(delta),
-    o(sum),
-  ]);
+  kern.run(
+    K.layerNorm,
+    Math.ceil(rows / per),
+    [rows, d, o(x), o(w), o(b), o(y), o(mean), o(rstd), bits(eps), per, o(delta), o(sum)],
+    rows * d,
+  );
   return sum ? [y, mean, rstd, sum] : [y, mean, rstd];
 };
 
@@ -73,23 +73,16 @@ const layerNormGradKernel: tf.KernelFunc = ({ inputs, backend }) => {
   const dx = kern.backend.makeOutput([...x!.shape], 'float32');
   const dw = kern.backend.makeOutput([d], 'float32');
   const db = kern.backend.makeOutput([d], 'float32');
-  const per = rowsPerTask(rows, kern);
+  const per = rowsPerTask(rows);
   const tasks = Math.ceil(rows / per);
   const parts = kern.scratch(4 * tasks * 2 * d);
   const o = (t: tf.TensorInfo | undefined) => (t ? kern.offset(t) : 0);
-  kern.run(K.layerNormGrad, tasks, [
-    rows,
-    d,
-    o(dy),
-    o(x),
-    o(w),
-    o(mean),
-    o(rstd),
-    o(dx),
-    parts,
-    per,
-    o(dsum),
-  ]);
+  kern.run(
+    K.layerNormGrad,
+    tasks,
+    [rows, d, o(dy), o(x), o(w), o(mean), o(rstd), o(dx), parts, per, o(dsum)],
+    rows * d,
+  );
   sumParts(kern, parts, tasks, 2 * d, d, o(dw));
   sumParts(kern, parts + 4 * d, tasks, 2 * d, d, o(db));
   return [dx, dw, db];
@@ -104,21 +97,14 @@ const rmsNormKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const y = kern.backend.makeOutput([...x!.shape], 'float32');
   const rstd = kern.backend.makeOutput([rows], 'float32');
   const sum = delta ? kern.backend.makeOutput([...x!.shape], 'float32') : undefined;
-  const per = rowsPerTask(rows, kern);
+  const per = rowsPerTask(rows);
   const o = (t: tf.TensorInfo | undefined) => (t ? kern.offset(t) : 0);
-  kern.run(K.rmsNorm, Math.ceil(rows / per), [
-    rows,
-    d,
-    o(x),
-    o(w),
-    o(y),
-    o(rstd),
-    bits(eps),
-    bits(offset),
-    per,
-    o(delta),
-    o(sum),
-  ]);
+  kern.run(
+    K.rmsNorm,
+    Math.ceil(rows / per),
+    [rows, d, o(x), o(w), o(y), o(rstd), bits(eps), bits(offset), per, o(delta), o(sum)],
+    rows * d,
+  );
   return sum ? [y, rstd, sum] : [y, rstd];
 };
 
@@ -130,23 +116,16 @@ const rmsNormGradKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const rows = tf.util.sizeFromShape(x!.shape) / d;
   const dx = kern.backend.makeOutput([...x!.shape], 'float32');
   const dw = kern.backend.makeOutput([d], 'float32');
-  const per = rowsPerTask(rows, kern);
+  const per = rowsPerTask(rows);
   const tasks = Math.ceil(rows / per);
   const parts = kern.scratch(4 * tasks * d);
   const o = (t: tf.TensorInfo | undefined) => (t ? kern.offset(t) : 0);
-  kern.run(K.rmsNormGrad, tasks, [
-    rows,
-    d,
-    o(dy),
-    o(x),
-    o(w),
-    o(rstd),
-    o(dx),
-    parts,
-    per,
-    bits(offset),
-    o(dsum),
-  ]);
+  kern.run(
+    K.rmsNormGrad,
+    tasks,
+    [rows, d, o(dy), o(x), o(w), o(rstd), o(dx), parts, per, bits(offset), o(dsum)],
+    rows * d,
+  );
   sumParts(kern, parts, tasks, d, d, o(dw));
   return [dx, dw];
 };

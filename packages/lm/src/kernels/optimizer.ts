@@ -75,6 +75,7 @@ export function heapAdamWStep(
 ): void {
   const kern = kernelsOf(tf.backend());
   const outs = variables.map((p) => kern.backend.makeOutput([...p.shape], 'float32'));
+  const total = variables.reduce((n, p) => n + p.size, 0);
   const t = table(
     variables.map((p, i) => ({
       p: kern.offset(p),
@@ -87,17 +88,22 @@ export function heapAdamWStep(
     })),
     kern,
   );
-  kern.run(K.adamw, t.count, [
-    t.ptr,
+  kern.run(
+    K.adamw,
     t.count,
-    bits(args.beta1),
-    bits(args.beta2),
-    bits(args.epsilon),
-    bits(args.keep),
-    bits(args.stepSize),
-    bits(args.bc2Sqrt),
-    bits(args.gradScale),
-  ]);
+    [
+      t.ptr,
+      t.count,
+      bits(args.beta1),
+      bits(args.beta2),
+      bits(args.epsilon),
+      bits(args.keep),
+      bits(args.stepSize),
+      bits(args.bc2Sqrt),
+      bits(args.gradScale),
+    ],
+    total,
+  );
   variables.forEach((p, i) => {
     const next = tf.engine().makeTensorFromTensorInfo(outs[i]!);
     p.assign(next);
@@ -116,7 +122,7 @@ export function heapSumSquares(grads: readonly tf.Tensor[]): number {
     kern,
     8,
   );
-  kern.run(K.sumSquares, t.count, [t.ptr, t.count, t.after]);
+  kern.run(K.sumSquares, t.count, [t.ptr, t.count, t.after], t.count * RUN);
   const values = new Float64Array(kern.memory.buffer as ArrayBuffer, t.after, t.count);
   let total = 0;
   for (let i = 0; i < t.count; i++) total += values[i]!;
