@@ -89,7 +89,7 @@ describe('runExperiment', () => {
     );
   }, 900_000);
 
-  it('stops on an abort, its job processes with it, and resumes where it stopped', async () => {
+  it('stops on an abort (job processes at once, in this process after the step), and resumes', async () => {
     const dir = join(tmp, 'aborted');
     const config = {
       ...SMOKE_CONFIG,
@@ -122,8 +122,32 @@ describe('runExperiment', () => {
     for (const pid of pids) expect(() => process.kill(pid, 0), `pid ${pid}`).toThrow(/ESRCH/);
     const run = new RunDir(dir);
     const jobs = jobsOf(ExperimentConfig.resolve(config));
+    const stepsLogged = async (id: string) =>
+      (await readFile(join(dir, id, 'ppo', 'log.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).step);
+
+    // In this process, a training job stops once the step under way is done, without its result.
+    const inProcess = new AbortController();
+    let second: { id: string; done: number } | undefined;
+    const error2 = await runExperiment({
+      dir,
+      config,
+      inProcess: true,
+      signal: inProcess.signal,
+      onStatus: (s) => {
+        const r = s.running.find((x) => x.id.startsWith('policies/') && (x.done ?? 0) >= 1);
+        if (r && !second) {
+          second = { id: r.id, done: r.done! };
+          inProcess.abort(new Error('stop here'));
+        }
+      },
+    }).catch((e: Error) => e);
+    expect((error2 as Error).message).toBe('stop here');
+    expect(await stepsLogged(second!.id)).toEqual([1, 2].slice(0, second!.done));
     const before = await run.doneJobs(jobs);
-    expect(before.has(stopped!)).toBe(false);
+    expect([before.has(stopped!), before.has(second!.id)]).toEqual([false, false]);
     const finished = jobs.filter((j) => before.has(j.id));
     const times = await Promise.all(
       finished.map(async (j) => (await stat(run.resultFile(j))).mtimeMs),
@@ -139,11 +163,8 @@ describe('runExperiment', () => {
     expect(
       await Promise.all(finished.map(async (j) => (await stat(run.resultFile(j))).mtimeMs)),
     ).toEqual(times);
-    const log = (await readFile(join(dir, stopped!, 'ppo', 'log.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).step);
-    expect(log).toEqual([1, 2]);
+    expect(await stepsLogged(stopped!)).toEqual([1, 2]);
+    expect(await stepsLogged(second!.id)).toEqual([1, 2]);
   }, 900_000);
 
   it('checks inputs before any work', async () => {
