@@ -3,6 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { PPO_LOSS_STATS, ppoLosses, readLossStats } from '../src/trainer.js';
 
 const t = (rows: number[][]) => tf.tensor2d(rows);
+/** The inputs of the hand derivation below. */
+const handCase = () => ({
+  logprobs: t([[-1, -0.5, -2]]),
+  oldLogprobs: t([[-1.2, -0.5, -1]]),
+  advantages: t([[1, -1, 2]]),
+  values: t([[0.5, 0, 1]]),
+  oldValues: t([[0.2, 0.1, 1.5]]),
+  returns: t([[1, -0.5, 1.2]]),
+  mask: t([[1, 1, 1]]),
+  clipRange: 0.2,
+  clipRangeValue: 0.2,
+  vfCoef: 0.1,
+});
 
 describe('ppoLosses', () => {
   it('matches a hand derivation of the clipped surrogate and the clipped value loss', () => {
@@ -11,18 +24,7 @@ describe('ppoLosses', () => {
     // policy loss = (-1.2 + 1 - 0.735759) / 3; clip fraction 1/3 (only token 0 clipped).
     // values: clip(V, V_old -+ 0.2) = [0.4, 0, 1.3]; (V - R)^2 = [0.25, 0.25, 0.04];
     // (Vclip - R)^2 = [0.36, 0.25, 0.01]; max = [0.36, 0.25, 0.04]: value loss 0.5 * 0.65 / 3.
-    const { loss, stats } = ppoLosses({
-      logprobs: t([[-1, -0.5, -2]]),
-      oldLogprobs: t([[-1.2, -0.5, -1]]),
-      advantages: t([[1, -1, 2]]),
-      values: t([[0.5, 0, 1]]),
-      oldValues: t([[0.2, 0.1, 1.5]]),
-      returns: t([[1, -0.5, 1.2]]),
-      mask: t([[1, 1, 1]]),
-      clipRange: 0.2,
-      clipRangeValue: 0.2,
-      vfCoef: 0.1,
-    });
+    const { loss, stats } = ppoLosses(handCase());
     const policy = (-1.2 + 1 - 2 * Math.exp(-1)) / 3;
     const value = (0.5 * 0.65) / 3;
     const s = stats.dataSync();
@@ -71,18 +73,7 @@ describe('ppoLosses', () => {
   });
 
   it('names its stats: readLossStats reads the tensor in PPO_LOSS_STATS order', () => {
-    const { stats } = ppoLosses({
-      logprobs: t([[-1, -0.5, -2]]),
-      oldLogprobs: t([[-1.2, -0.5, -1]]),
-      advantages: t([[1, -1, 2]]),
-      values: t([[0.5, 0, 1]]),
-      oldValues: t([[0.2, 0.1, 1.5]]),
-      returns: t([[1, -0.5, 1.2]]),
-      mask: t([[1, 1, 1]]),
-      clipRange: 0.2,
-      clipRangeValue: 0.2,
-      vfCoef: 0.1,
-    });
+    const { stats } = ppoLosses(handCase());
     const named = readLossStats(stats.dataSync());
     expect(Object.keys(named)).toEqual([...PPO_LOSS_STATS]);
     // The hand values of the first test, by name.

@@ -104,14 +104,10 @@ describe('tokenRewards', () => {
 
 describe('penaltyWeights', () => {
   const variances = [0, 0.5, 2, 1.5];
+  const batch = { method: 'variance-aware', beta: 0.2, variances, varianceFloor: 0.25 } as const;
 
   it('variance-aware: beta * max(sigma2, floor), and the share below the floor (hand values)', () => {
-    const w = penaltyWeights({
-      method: 'variance-aware',
-      beta: 0.2,
-      variances,
-      varianceFloor: 0.25,
-    });
+    const w = penaltyWeights(batch);
     // Floored: [0.25, 0.5, 2, 1.5]; one of four below the floor.
     expect(w.variances).toEqual([0.25, 0.5, 2, 1.5]);
     for (const [i, b] of [0.05, 0.1, 0.4, 0.3].entries()) expect(w.betas[i]).toBeCloseTo(b, 15);
@@ -120,13 +116,7 @@ describe('penaltyWeights', () => {
   });
 
   it('normalizeVariance: divides by the mean floored variance, so beta_eff averages beta', () => {
-    const w = penaltyWeights({
-      method: 'variance-aware',
-      beta: 0.2,
-      variances,
-      varianceFloor: 0.25,
-      normalizeVariance: true,
-    });
+    const w = penaltyWeights({ ...batch, normalizeVariance: true });
     // Mean floored variance (0.25 + 0.5 + 2 + 1.5) / 4 = 1.0625 = 17/16.
     expect(w.scale).toBe(1.0625);
     const expected = [0.25, 0.5, 2, 1.5].map((v) => (v * 16) / 17);
@@ -140,13 +130,7 @@ describe('penaltyWeights', () => {
   });
 
   it('vanilla: beta for every response, the variances untouched, nothing floored', () => {
-    const w = penaltyWeights({
-      method: 'vanilla',
-      beta: 0.2,
-      variances,
-      varianceFloor: 0.25,
-      normalizeVariance: true,
-    });
+    const w = penaltyWeights({ ...batch, method: 'vanilla', normalizeVariance: true });
     expect(w).toEqual({ betas: [0.2, 0.2, 0.2, 0.2], variances, scale: 1, flooredShare: 0 });
   });
 
