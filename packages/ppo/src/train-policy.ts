@@ -46,7 +46,7 @@ export interface TrainPolicyOptions {
   /**
    * Stops the run once the step under way is done (its log line and a checkpoint written): the
    * result says `stopped: true` and the same call resumes it. Aborted before the first step, no
-   * step runs.
+   * step runs and no model is loaded.
    */
   readonly signal?: AbortSignal;
 }
@@ -185,6 +185,11 @@ export async function trainPolicy(options: TrainPolicyOptions): Promise<TrainPol
 
   // Fresh, or resumed from the newest checkpoint.
   const latest = await latestCheckpoint(outDir);
+  if (options.signal?.aborted) {
+    const from = latest?.step ?? 0;
+    const history = await readLog(logPath, from);
+    return { finalDir, history, alreadyDone: false, resumedFrom: from, stopped: true };
+  }
   let trainer: PPOTrainer;
   let base: CausalLM | undefined;
   if (latest) {
@@ -217,9 +222,7 @@ export async function trainPolicy(options: TrainPolicyOptions): Promise<TrainPol
   await writeFileAtomic(logPath, history.map((h) => `${JSON.stringify(h)}\n`).join(''));
 
   const started = performance.now();
-  const stopped = () => ({ finalDir, history, alreadyDone: false, resumedFrom, stopped: true });
   try {
-    if (options.signal?.aborted) return stopped();
     while (trainer.stepCount < config.steps) {
       const step = trainer.stepCount;
       const indices = promptIndices(step, config.batchSize, options.prompts.length, config.seed);
@@ -250,7 +253,7 @@ export async function trainPolicy(options: TrainPolicyOptions): Promise<TrainPol
         logger.info(
           `trainPolicy: stopped after step ${done} of ${config.steps}; run again to resume`,
         );
-        return stopped();
+        return { finalDir, history, alreadyDone: false, resumedFrom, stopped: true };
       }
     }
     await saveCheckpoint(trainer, finalDir);

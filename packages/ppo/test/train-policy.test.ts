@@ -136,8 +136,12 @@ describe('trainPolicy', () => {
   it('runs no step when aborted before the first, and stops a run mid-way with a checkpoint', async () => {
     const dir = join(tmp, 'aborted');
     const calls = reward.calls;
+    let loaded = false;
     const none = await trainPolicy({
-      loadPolicy: defaultPolicy,
+      loadPolicy: () => {
+        loaded = true;
+        return defaultPolicy();
+      },
       reward,
       prompts: PROMPTS,
       config,
@@ -146,6 +150,7 @@ describe('trainPolicy', () => {
     });
     expect(none).toMatchObject({ stopped: true, alreadyDone: false, resumedFrom: 0, history: [] });
     expect(reward.calls).toBe(calls);
+    expect(loaded).toBe(false);
     const saved = { ...config, saveEvery: 1 };
     const dir2 = join(tmp, 'aborted-saving');
     const some = await trainPolicy({
