@@ -2,7 +2,6 @@
 // validation): `--learning-rate 3e-4` for key `learningRate`, numbers parsed with the flag named in
 // the error, help lines whose defaults come from the schema, and one usage error for every command.
 
-import { parseArgs } from 'node:util';
 import {
   type ConfigField,
   type ConfigFieldType,
@@ -14,6 +13,7 @@ import {
 } from './config.js';
 import { ConfigError, UsageError } from './errors.js';
 import { formatNumber } from './format.js';
+import { parseArgs } from './parse-args.js';
 
 type ParseOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'] & object;
 type OptionSpec = ParseOptions[string];

@@ -53,6 +53,7 @@ export {
   streamLogger,
   streamProgress,
 } from './log.js';
+export { nodeOnly } from './node-only.js';
 export { type FileLine, type ReadLinesOptions, readLines } from './read-lines.js';
 export { redact, redactUrl } from './redact.js';
 export type {
@@ -70,6 +71,7 @@ export {
   RewardModelRegistry,
 } from './reward-registry.js';
 export { deriveSeed, Rng } from './rng.js';
+export { createSha256, type Sha256 } from './sha256.js';
 export {
   checkNumber,
   checkOneOf,

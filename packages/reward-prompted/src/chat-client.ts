@@ -1,7 +1,6 @@
 // An OpenAI-compatible chat-completions client for judge models (Gemini, DeepSeek, OpenAI, vLLM,
 // llama.cpp, Ollama): bounded concurrency, timeouts, retries with full jitter, token and cost totals.
 
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ChatMessage,
   ConfigError,
@@ -14,7 +13,7 @@ import { ChatClientConfig } from './chat-client-config.js';
 import { HttpTransport, TimeoutError } from './http-transport.js';
 import { isLocalUrl } from './presets.js';
 import { redact } from './redact.js';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry.js';
 import { Semaphore } from './semaphore.js';
 
 /** Token counts as the server reports them (`usage.prompt_tokens`, `usage.completion_tokens`). */
@@ -87,7 +86,8 @@ export class ChatClient {
   constructor(config: Partial<ChatClientConfig>, options: ChatClientOptions = {}) {
     this.config = ChatClientConfig.resolve(config);
     const c = this.config;
-    const env = options.env ?? process.env;
+    // `process` is Node's; a page has no environment (give the key through options.env there).
+    const env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
     this.#apiKey = c.apiKeyEnv ? env[c.apiKeyEnv] || undefined : undefined;
     if (c.apiKeyEnv && !this.#apiKey && !isLocalUrl(c.baseUrl)) {
       throw new ConfigError(
@@ -107,9 +107,7 @@ export class ChatClient {
       .filter((x) => x.length >= 8)
       .concat(
         // As the server sees them: an HTTP Basic authorization header it may echo.
-        parsed.username || parsed.password
-          ? [Buffer.from(`${user}:${password}`).toString('base64')]
-          : [],
+        parsed.username || parsed.password ? [base64Utf8(`${user}:${password}`)] : [],
       );
     this.#secrets = [...new Set([...(this.#apiKey ? [this.#apiKey] : []), ...credentials])];
     this.name = `${c.model}@${parsed.host}`;
@@ -231,7 +229,7 @@ export class ChatClient {
         ),
       );
       try {
-        await sleep(delay, undefined, { signal });
+        await sleep(delay, signal);
       } catch (e) {
         signal?.throwIfAborted();
         throw e;
@@ -320,6 +318,13 @@ export class ChatClient {
     const t = text.replace(/\s+/g, ' ').trim();
     return this.redact(JSON.stringify(t.length > 300 ? `${t.slice(0, 300)}...` : t));
   }
+}
+
+/** `text` as UTF-8, in base64 (what an HTTP Basic authorization header carries). */
+function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 function count(v: unknown): number {

@@ -1,43 +1,13 @@
 // The on-disk cache of judge answers, so that a re-run costs nothing: one JSON file per request,
 // keyed by the hash of (judge identity, prompt version, messages), written atomically (temp + rename).
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChatMessage, type Logger, silentLogger } from '@va/core';
-import type { TokenUsage } from './chat-client.js';
+import { type Logger, silentLogger } from '@va/core';
+import { CACHE_FORMAT, type CacheEntry } from './cache-key.js';
 
-/** Bumped when the entry layout changes; old entries are then misses. */
-export const CACHE_FORMAT = 1;
-
-/** What the cache keeps of one answered request. Holds no key, no header, no secret. */
-export interface CacheEntry {
-  readonly format: number;
-  readonly key: string;
-  /** The judge's identity (endpoint, model, sampling parameters). */
-  readonly judge: string;
-  readonly promptVersion: string;
-  readonly text: string;
-  readonly finishReason: string | null;
-  /** Tokens the original request used (not billed again on a hit). */
-  readonly usage: TokenUsage;
-  readonly createdAt: string;
-}
-
-/** The cache key: SHA-256 over the judge identity, the prompt version and the exact messages. */
-export function cacheKey(
-  judgeIdentity: string,
-  promptVersion: string,
-  messages: readonly ChatMessage[],
-): string {
-  const payload = JSON.stringify({
-    format: CACHE_FORMAT,
-    judge: judgeIdentity,
-    promptVersion,
-    messages: messages.map((m) => [m.role, m.content]),
-  });
-  return createHash('sha256').update(payload).digest('hex');
-}
+export { CACHE_FORMAT, type CacheEntry, cacheKey } from './cache-key.js';
 
 /**
  * A folder of answers: `<dir>/<key[0..2]>/<key>.json`. Every write goes to a unique temporary file

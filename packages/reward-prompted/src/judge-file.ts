@@ -2,7 +2,6 @@
 // result is appended as one line when it completes, and a re-run skips the lines already written,
 // provided they were written with the same judge settings and the input lines are unchanged.
 
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -25,7 +24,10 @@ import {
   silentLogger,
 } from '@va/core';
 import type { Judge } from './judge.js';
+import { contentHash, judgeSettingsHash, rowName } from './judge-file-keys.js';
 import { Semaphore } from './semaphore.js';
+
+export { judgeSettingsHash, rowKey } from './judge-file-keys.js';
 
 /** Where to read, where to write, and with which judge. */
 export interface JudgeFileOptions {
@@ -97,45 +99,6 @@ export interface JudgeFileSummary {
   interrupted: boolean;
   elapsedMs: number;
 }
-
-/** `value` as JSON with object keys sorted, so that equal settings hash equally. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.keys(v)
-            .sort()
-            .map((k) => [k, v[k]]),
-        )
-      : v,
-  );
-}
-
-/** 16 hex digits of the SHA-256 of `judge.settings` (name, prompt version and scale without it). */
-export function judgeSettingsHash(judge: Judge): string {
-  const settings = judge.settings ?? {
-    judge: judge.name,
-    promptVersion: judge.promptVersion,
-    scale: judge.scale,
-  };
-  return createHash('sha256').update(canonicalJson(settings)).digest('hex').slice(0, 16);
-}
-
-const contentHash = (q: RewardQuery) =>
-  createHash('sha256')
-    .update(q.prompt)
-    .update('\u0000')
-    .update(q.response)
-    .digest('hex')
-    .slice(0, 16);
-
-/** The resume key of a pair: its id (or line number) and a hash of its content. */
-export function rowKey(line: number, id: string | number | undefined, q: RewardQuery): string {
-  return `${rowName(line, id)}#${contentHash(q)}`;
-}
-
-const rowName = (line: number, id: string | number | undefined) =>
-  id === undefined ? `line:${line}` : String(id);
 
 /** A row written whole by this version: every field resume and readers rely on is there. */
 function isCompleteRow(row: unknown): row is OutputRow {

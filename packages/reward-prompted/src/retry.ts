@@ -28,3 +28,22 @@ export function parseRetryAfter(
 export function backoffDelay(retry: number, baseMs: number, maxMs: number, rng: Rng): number {
   return rng.uniform(0, Math.min(maxMs, baseMs * 2 ** retry));
 }
+
+/** Waits `ms` milliseconds; rejects with the signal's reason as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
