@@ -20,12 +20,11 @@ export {
   type WriteReportOptions,
 } from './markdown.js';
 export { MetricsRecorder } from './metrics-recorder.js';
+export { type PngOptions, svgToPng } from './png.js';
 export {
   type ChartFiles,
   type ChartSpec,
-  type PngOptions,
   renderSvg,
-  svgToPng,
   toVega,
   type WriteChartOptions,
   writeChart,

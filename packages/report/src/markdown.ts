@@ -1,9 +1,8 @@
 // A small Markdown report builder: headings, paragraphs, lists, tables from rows, code blocks,
 // images and charts; `write(dir)` renders the charts (SVG + PNG) and writes REPORT.md beside them.
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import { formatNumber, ValidationError } from '@va/core';
+import { join, mkdir, relative, sep, writeFile } from './files.js';
 import { type ChartFiles, type ChartSpec, type WriteChartOptions, writeChart } from './render.js';
 
 /** A column of {@link MarkdownReport.table}: the row key, its header and how to show it. */

@@ -1,25 +1,15 @@
-// Renders charts in Node: Vega-Lite compiled with `vega-lite`, drawn to SVG by a headless Vega View
-// (renderer 'none', `toSVG()`), and rasterised to PNG by resvg (`@resvg/resvg-js`).
+// Renders charts: Vega-Lite compiled with `vega-lite`, drawn to SVG by a headless Vega View
+// (renderer 'none', `toSVG()`), and rasterised to PNG by resvg (png.ts) when written, in Node.
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { type Logger, silentLogger, ValidationError } from '@va/core';
 import { type LoggerInterface, parse, type Spec as VegaSpec, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { type FontOptions, resvgFontOptions } from './fonts.js';
+import { dirname, mkdir, writeFile } from './files.js';
+import { type PngOptions, svgToPng } from './png.js';
 import { withTextMetrics } from './text-metrics.js';
 
 /** A chart: a Vega-Lite spec (what the builders return) or a full Vega spec. */
 export type ChartSpec = TopLevelSpec | VegaSpec;
-
-/** Options of {@link svgToPng} and {@link writeChart}. */
-export interface PngOptions {
-  /** Pixels per SVG unit (default 2: sharp on high-density screens). */
-  readonly scale?: number;
-  /** Fonts resvg may use (see {@link FontOptions}). */
-  readonly fonts?: FontOptions;
-}
 
 /** Options of {@link renderSvg}. */
 export interface RenderOptions {
@@ -107,22 +97,6 @@ export async function renderSvg(spec: ChartSpec, options: RenderOptions = {}): P
       view.finalize();
     }
   });
-}
-
-/** Rasterises an SVG document to PNG bytes, with the fonts of `options.fonts`. */
-export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
-  const scale = options.scale ?? 2;
-  if (!(scale > 0 && scale <= 16)) {
-    throw new ValidationError('svgToPng', 'options.scale', 'a number in (0, 16]', scale);
-  }
-  const resvg = new Resvg(svg, {
-    font: resvgFontOptions(options.fonts),
-    fitTo: { mode: 'zoom', value: scale },
-    background: 'white',
-    shapeRendering: 2,
-    textRendering: 1,
-  });
-  return resvg.render().asPng();
 }
 
 function svgSize(svg: string): { width: number; height: number } {
