@@ -65,7 +65,8 @@ async function main() {
     outdir: 'dist',
     bundle: true,
     splitting: true,
-    chunkNames: 'browser-chunks/[name]-[hash]',
+    // Chunks beside the entries: paths relative to import.meta.url (assets) stay the same.
+    chunkNames: '[name]-[hash].browser',
     format: 'esm',
     platform: 'browser',
     target: 'es2022',

@@ -9,9 +9,10 @@ import { type Logger, ResourceError, silentLogger, ValidationError } from '@va/c
 import { ensureWasmKernels } from './wasm-kernels.js';
 import { installWasmFactory, requestWasmThreads, wasmThreading } from './wasm-threads.js';
 
-/** The backends `selectBackend` knows, best first. */
-export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+/** A tfjs backend `selectBackend` can make active (`webgpu` only in a browser: backend.browser.ts). */
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+/** The backends `selectBackend` knows here, best first. */
+export const BACKENDS: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 export interface BackendChoice {
   /** The backend now in use. */
@@ -25,6 +26,7 @@ export interface BackendChoice {
 const PACKAGES: Readonly<Record<BackendName, string | undefined>> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: undefined,
 };
@@ -32,6 +34,7 @@ const PACKAGES: Readonly<Record<BackendName, string | undefined>> = {
 const TF_NAME: Readonly<Record<BackendName, string>> = {
   'tensorflow-gpu': 'tensorflow',
   tensorflow: 'tensorflow',
+  webgpu: 'webgpu',
   wasm: 'wasm',
   cpu: 'cpu',
 };

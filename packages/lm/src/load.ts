@@ -1,15 +1,13 @@
 // Loading a causal LM from a folder in Hugging Face layout or a hub id: config.json, safetensors
 // weights (checked tensor by tensor against the config), the tokenizer when its files are there.
 
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ResourceError, silentLogger } from '@va/core';
 import type { ModelConfig } from './architectures/index.js';
 import { type BackendName, selectBackend } from './backend.js';
 import { CausalLM, paramVariable } from './causal-lm.js';
 import { countParameters, parseModelConfig } from './config.js';
+import { fileExists, join, readText } from './files.js';
 import { iterateSafetensorsFolder } from './safetensors.js';
 import { type ModelSourceOptions, resolveModelSource } from './source.js';
 import { loadTokenizer, type Tokenizer } from './tokenizer.js';
@@ -45,7 +43,7 @@ export async function loadCausalLM(source: string, options: LoadOptions = {}): P
   const dir = await resolveModelSource(source, sourceOptions);
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+    json = JSON.parse(await readText(join(dir, 'config.json')));
   } catch (cause) {
     throw new ResourceError(
       `loadCausalLM: cannot read ${join(dir, 'config.json')}: ${(cause as Error).message}`,
@@ -56,8 +54,8 @@ export async function loadCausalLM(source: string, options: LoadOptions = {}): P
   const variables = await readWeights(config, dir, logger);
   let tokenizer: Tokenizer | undefined;
   const hasTokenizer =
-    existsSync(join(dir, 'tokenizer.json')) ||
-    (existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt')));
+    (await fileExists(join(dir, 'tokenizer.json'))) ||
+    ((await fileExists(join(dir, 'vocab.json'))) && (await fileExists(join(dir, 'merges.txt'))));
   try {
     if (withTokenizer && hasTokenizer) tokenizer = await loadTokenizer(dir);
   } catch (error) {

@@ -1,11 +1,10 @@
 // LoRA adapters (Hu et al. 2021, "LoRA: Low-Rank Adaptation of Large Language Models"): y = x W + b
 // + (alpha / r) * dropout(x) A B with the base frozen; saved and loaded in PEFT's layout.
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type ConfigSpec, defineConfig, is, ResourceError, Rng, ValidationError } from '@va/core';
 import { architectureOf, type ModelConfig } from './architectures/index.js';
+import { join, makeDirectory, readBytes, readText, writeFile } from './files.js';
 import { matmul } from './ops.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import { linearModules, specsByName, transpose2d } from './weights.js';
@@ -214,7 +213,7 @@ export class LoraAdapter {
       alpha_pattern: {},
       revision: null,
     };
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     await writeFile(
       join(dir, 'adapter_config.json'),
       `${JSON.stringify(adapterConfig, null, 2)}\n`,
@@ -250,7 +249,7 @@ export async function readLoraFolder(
   const where = 'CausalLM.loadLora';
   let raw: Record<string, unknown>;
   try {
-    raw = JSON.parse(await readFile(join(dir, 'adapter_config.json'), 'utf8'));
+    raw = JSON.parse(await readText(join(dir, 'adapter_config.json')));
   } catch (cause) {
     throw new ResourceError(
       `${where}: cannot read ${join(dir, 'adapter_config.json')}: ${(cause as Error).message}`,
@@ -269,9 +268,7 @@ export async function readLoraFolder(
     targetModules: typeof targets === 'string' ? null : (targets as string[]),
     useRslora: (raw.use_rslora as boolean) ?? false,
   });
-  const file = parseSafetensors(
-    new Uint8Array(await readFile(join(dir, 'adapter_model.safetensors'))),
-  );
+  const file = parseSafetensors(await readBytes(join(dir, 'adapter_model.safetensors')));
   const init = new Map<string, { a: Float32Array; b: Float32Array }>();
   const r = settings.r;
   const prefix = architectureOf(host.config).checkpointPrefix.replaceAll('.', '\\.');

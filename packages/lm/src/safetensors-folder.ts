@@ -17,7 +17,7 @@ import {
   type SafetensorsDtype,
   type TensorEntry,
   type TensorInput,
-} from './safetensors.js';
+} from './safetensors-format.js';
 
 export const SAFE_WEIGHTS_NAME = 'model.safetensors';
 export const SAFE_WEIGHTS_INDEX_NAME = 'model.safetensors.index.json';

@@ -2,9 +2,8 @@
 // this builds the equivalent `tokenizer.json` (what transformers' GPT2TokenizerFast converter does),
 // in the byte-level BPE layout that scripts/train-tokenizer.ts writes too.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ResourceError } from '@va/core';
+import { join, readText } from './files.js';
 
 function content(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -20,7 +19,7 @@ export async function tokenizerJsonFromVocabMerges(
   config: Record<string, unknown> | undefined,
 ): Promise<Record<string, unknown>> {
   const [vocabText, mergesText] = await Promise.all(
-    ['vocab.json', 'merges.txt'].map((f) => readFile(join(dir, f), 'utf8').catch(() => undefined)),
+    ['vocab.json', 'merges.txt'].map((f) => readText(join(dir, f)).catch(() => undefined)),
   );
   if (vocabText === undefined || mergesText === undefined) {
     throw new ResourceError(

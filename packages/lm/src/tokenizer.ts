@@ -1,11 +1,10 @@
 // Tokenizers of Hugging Face checkpoints: `tokenizer.json` run by @huggingface/tokenizers, chat
 // templates (`chat_template`, transformers' `apply_chat_template`) rendered by @huggingface/jinja.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { Tokenizer as HfJsTokenizer } from '@huggingface/tokenizers';
 import { type ChatMessage, ResourceError, ValidationError } from '@va/core';
+import { join, readText } from './files.js';
 import { tokenizerJsonFromVocabMerges } from './tokenizer-files.js';
 
 /** What the models and trainers need of a tokenizer. */
@@ -303,7 +302,7 @@ function pickTemplate(value: unknown): string | undefined {
 async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readText(path);
   } catch {
     return undefined;
   }
@@ -335,9 +334,7 @@ export async function loadTokenizer(
         'chat_template.json',
       ].map((f) => readJson(join(dir, f))),
     );
-  const templateFile = await readFile(join(dir, 'chat_template.jinja'), 'utf8').catch(
-    () => undefined,
-  );
+  const templateFile = await readText(join(dir, 'chat_template.jinja')).catch(() => undefined);
   const json =
     tokenizerJson ??
     (await tokenizerJsonFromVocabMerges(dir, tokenizerConfig, specialTokensMap, config));

@@ -1,6 +1,7 @@
 // Checks the browser builds' module swaps (scripts/build-browser.mjs): every `x.browser.ts` under a
-// package's src/ exports at run time exactly the names its `x.ts` exports, so that the browser
-// entry offers what the Node entry does (and a name the Node module gains is not forgotten).
+// package's src/ exports at run time every name its `x.ts` exports (and perhaps helpers of its own),
+// so that the browser entry offers what the Node entry does and a name the Node module gains is not
+// forgotten.
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
