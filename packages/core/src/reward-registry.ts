@@ -1,10 +1,9 @@
 // Reward models by name, as a command line or a config file names them (`offline`, `ensemble:<dir>`,
 // `module:<file.js>`): one registry of factories that a program extends, each given the run's seed.
 
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { nearestName } from './config.js';
 import { describeValue, ResourceError, UsageError, ValidationError } from './errors.js';
+import { moduleFile } from './module-file.js';
 import type { RewardModel } from './reward.js';
 import { checkNumber } from './validate.js';
 
@@ -55,8 +54,8 @@ export interface RewardModelEntry {
  * that gets the {@link RewardModelContext} (its seed, options, signal) and returns one.
  */
 async function moduleRewardModel(arg: string, context: RewardModelContext): Promise<RewardModel> {
-  const file = resolve(context.baseDir ?? '', arg);
-  const mod = (await import(pathToFileURL(file).href).catch((cause) => {
+  const { path: file, url } = moduleFile(arg, context.baseDir);
+  const mod = (await import(/* @vite-ignore */ url).catch((cause) => {
     throw new ResourceError(
       `reward 'module:${arg}': cannot import ${file} (${(cause as Error).message})`,
       { cause },
@@ -181,7 +180,7 @@ export class RewardModelRegistry {
       throw new ResourceError(
         `reward model '${spec}': expected a RewardModel ({ name, score() }), got ${describeValue(model)}; ` +
           (name === 'module'
-            ? `the default export of ${resolve(context.baseDir ?? '', arg)} must be a RewardModel or a function returning one`
+            ? `the default export of ${moduleFile(arg, context.baseDir).path} must be a RewardModel or a function returning one`
             : `fix the factory registered as '${name}'`),
       );
     }

@@ -3,7 +3,6 @@
 // it names come from the registry it is given (`@va/experiment` gives the one with `offline` and
 // `ensemble:<dir>`).
 
-import { resolve } from 'node:path';
 import {
   configFlags,
   defineConfig,
@@ -18,6 +17,7 @@ import {
 import { DEFAULT_MODEL_DIR, type LoraOptions, loadCausalLM, selectBackend } from '@va/lm';
 import { PPO_PRESETS, PPOConfig, type PPOPresetName, ppoPreset } from './config.js';
 import { readConfigFile } from './config-file.js';
+import { resolve } from './paths.js';
 import { readPrompts } from './prompts-file.js';
 import { trainPolicy } from './train-policy.js';
 

@@ -6,12 +6,10 @@
 import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  deriveSeed,
   type Logger,
   type ProgressCallback,
   ResourceError,
   type RewardModel,
-  Rng,
   silentLogger,
   ValidationError,
   writeFileAtomic,
@@ -20,7 +18,10 @@ import type { CausalLM, LoraOptions } from '@va/lm';
 import { readCheckpointState, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { PPOConfig } from './config.js';
 import type { PenaltyFunction, ScoreTransformFunction } from './penalty.js';
+import { promptIndices } from './prompt-order.js';
 import { type PPOStepStats, PPOTrainer, type Prompt } from './trainer.js';
+
+export { promptIndices } from './prompt-order.js';
 
 /** Options of {@link trainPolicy}. */
 export interface TrainPolicyOptions {
@@ -66,30 +67,6 @@ export interface TrainPolicyResult {
    * the newest checkpoint holds the last step done).
    */
   readonly stopped: boolean;
-}
-
-/** The prompt indices of `step`: a fresh seeded permutation of the pool on every pass over it. */
-export function promptIndices(
-  step: number,
-  batchSize: number,
-  poolSize: number,
-  seed: number,
-): number[] {
-  const perms = new Map<number, number[]>();
-  const perm = (epoch: number) => {
-    let p = perms.get(epoch);
-    if (!p) {
-      p = new Rng(deriveSeed(seed, 'prompts', epoch)).shuffle(
-        Array.from({ length: poolSize }, (_, i) => i),
-      );
-      perms.set(epoch, p);
-    }
-    return p;
-  };
-  return Array.from({ length: batchSize }, (_, j) => {
-    const k = step * batchSize + j;
-    return perm(Math.floor(k / poolSize))[k % poolSize]!;
-  });
 }
 
 const CHECKPOINTS = 'checkpoints';

@@ -2,8 +2,7 @@
 // projection (feature hashing, Weinberger et al. 2009; very sparse random projections, Li et al.
 // 2006). No model, no tensors: for quick experiments and tests, not for real reward modelling.
 
-import { createHash } from 'node:crypto';
-import { type ChatMessage, defineConfig, is } from '@va/core';
+import { type ChatMessage, createSha256, defineConfig, is } from '@va/core';
 import type { Backbone, BackboneSpec, EmbedOptions, FeatureMatrix } from './backbone.js';
 import { formatHHDialogue } from './chat.js';
 
@@ -82,7 +81,7 @@ export class HashedBackbone implements Backbone {
         .sort()
         .map((k) => [k, this.config[k as keyof HashedBackboneConfig]]),
     );
-    this.identity = `hashed-ngrams/v1/${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
+    this.identity = `hashed-ngrams/v1/${createSha256().update(canonical).digest('hex').slice(0, 16)}`;
     this.spec = { kind: 'hashed', options: { ...this.config } };
   }
 

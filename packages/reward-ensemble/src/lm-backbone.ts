@@ -2,11 +2,8 @@
 // final-layer hidden state of the last non-padding token (or the mean), as the paper reads Gemma.
 // Differentiable, so the paper's first stage can train it (see finetune-backbone.ts).
 
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
-import { type ChatMessage, ResourceError } from '@va/core';
+import { type ChatMessage, createSha256, ResourceError } from '@va/core';
 import type { CausalLM } from '@va/lm';
 import {
   type Backbone,
@@ -17,6 +14,7 @@ import {
   poolingWeights,
 } from './backbone.js';
 import { formatHHDialogue } from './chat.js';
+import { existsSync, join, resolve } from './files.js';
 
 /** Options of {@link loadLmBackbone}. */
 export interface LmBackboneOptions {
@@ -94,7 +92,7 @@ export class LmBackbone implements Backbone {
   }
 
   private hashWeights(): string {
-    const h = createHash('sha256');
+    const h = createSha256();
     const vars = [...this.model.variables.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [name, v] of vars) {
       const data = v.dataSync() as Float32Array;

@@ -1,8 +1,6 @@
 // The ensemble reward model (SPEC 3): one backbone pass per text, K linear heads, and per
 // (prompt, response) the mean over members (the noisy reward rHat) and the sample variance (sigma2).
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import {
   type ChatMessage,
   ResourceError,
@@ -19,6 +17,7 @@ import { createBackbone } from './create-backbone.js';
 import { type EnsembleHeads, scoreWithHeads } from './ensemble-heads.js';
 import { memberMeanVariance } from './ensemble-stats.js';
 import type { FeatureCache } from './feature-cache.js';
+import { join, mkdir, readFile, resolve, writeFile } from './files.js';
 import type { PreferencePair } from './preference-record.js';
 
 /** Format tag of `ensemble.json`. */
