@@ -7,6 +7,10 @@
 // strict, NodeNext, skipLibCheck as `tsc --init` sets it) and run with Node (tsx). So a packed
 // package that misses a file, a dependency, a type or an export its README uses fails here.
 //
+// Each package's entries (`.` and every subpath of its `exports`) are then bundled with esbuild for
+// `platform: 'browser'` there (issue 20): a Node built-in that leaks into a browser bundle, or an
+// entry whose browser build lacks a name the Node build exports, fails the package.
+//
 // tfjs packages run on the wasm backend: a run that loaded tfjs must end on it. An example whose last
 // line ends in a comment naming an error (`spec.resolve(bad); // ConfigError: DemoConfig.Lr: ...`)
 // must end by throwing that error with that message (up to a trailing "...").
@@ -37,7 +41,10 @@ const only = args.filter((arg) => !arg.startsWith('--'));
 
 /** Tools the consumer projects get beside the package, at the versions the workspace uses. */
 const tools = Object.fromEntries(
-  ['typescript', 'tsx', '@types/node'].map((name) => [name, rootManifest.devDependencies[name]]),
+  ['typescript', 'tsx', '@types/node', 'esbuild'].map((name) => [
+    name,
+    rootManifest.devDependencies[name],
+  ]),
 );
 
 /**
@@ -108,6 +115,48 @@ if (backend !== undefined && backend !== 'wasm') {
 }
 if (backend !== undefined) console.log('tfjs backend: wasm');
 `;
+}
+
+/**
+ * The browser check, run in the consumer project: each entry bundled by esbuild for the browser
+ * (Node built-ins fail to resolve there), its export names against the Node entry's.
+ */
+function browserCheckSource(pkg, subpaths) {
+  return `import { build } from 'esbuild';
+const problems = [];
+for (const sub of ${JSON.stringify(subpaths)}) {
+  const entry = sub === '.' ? ${JSON.stringify(pkg)} : ${JSON.stringify(pkg)} + sub.slice(1);
+  let result;
+  try {
+    result = await build({
+      stdin: { contents: \`export * from '\${entry}';\`, resolveDir: process.cwd() },
+      bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true,
+      logLevel: 'silent', outfile: 'browser.js',
+    });
+  } catch (error) {
+    for (const e of error.errors ?? [error]) {
+      problems.push(\`\${entry}: \${e.text ?? e.message}\${e.location ? \` (in \${e.location.file})\` : ''}\`);
+    }
+    continue;
+  }
+  const browser = new Set(Object.values(result.metafile.outputs)[0].exports);
+  const node = Object.keys(await import(entry)).filter((name) => name !== 'default');
+  const lacking = node.filter((name) => !browser.has(name));
+  if (lacking.length > 0) problems.push(\`\${entry}: the browser build lacks \${lacking.join(', ')}\`);
+}
+if (problems.length > 0) {
+  console.error(problems.join('\\n'));
+  process.exit(1);
+}
+console.log('browser bundles: ' + ${JSON.stringify(subpaths.length)} + ' entries, no Node built-in');
+`;
+}
+
+/** The subpaths of a manifest's `exports` that have a `browser` build. */
+function browserSubpaths(manifest) {
+  return Object.entries(manifest.exports ?? {})
+    .filter(([, target]) => typeof target === 'object' && target !== null && 'browser' in target)
+    .map(([sub]) => sub);
 }
 
 const consumerTsconfig = {
@@ -300,9 +349,27 @@ async function tryPackage(pkg, work, tarballs) {
     timeoutMs: 3 * 60_000,
   });
   times.push(`run ${seconds(start)}`);
+
+  const subpaths = browserSubpaths(pkg.manifest);
+  if (subpaths.length === 0)
+    return `ok   ${pkg.name}: README example typechecks and runs (${times.join(', ')}); no browser build`;
+  start = performance.now();
+  writeFileSync(join(project, 'browser.mjs'), browserCheckSource(pkg.name, subpaths));
+  const browser = await run(['node', 'browser.mjs'], {
+    cwd: project,
+    env: userEnv,
+    timeoutMs: 3 * 60_000,
+  });
+  times.push(`browser bundles ${seconds(start)}`);
   const notes = stdout
     .split('\n')
-    .filter((line) => line.startsWith('tfjs backend:') || line.startsWith('threw as the README'));
+    .concat(browser.stdout.split('\n'))
+    .filter(
+      (line) =>
+        line.startsWith('tfjs backend:') ||
+        line.startsWith('threw as the README') ||
+        line.startsWith('browser bundles:'),
+    );
   return `ok   ${pkg.name}: README example typechecks and runs (${times.join(', ')})${notes.map((n) => `; ${n}`).join('')}`;
 }
 

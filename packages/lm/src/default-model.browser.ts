@@ -7,14 +7,19 @@ import type * as Node from './default-model.js';
 import { bundleFiles } from './files.browser.js';
 import { type LoadOptions, loadCausalLM } from './load.js';
 
-/** The "folder" of the embedded default model: its files are registered below. */
-export const DEFAULT_MODEL_DIR: typeof Node.DEFAULT_MODEL_DIR = new URL(
-  '../assets/default/',
-  import.meta.url,
-).href;
+const CONFIG = new URL('../assets/default/config.json', import.meta.url).href;
+
+/**
+ * The "folder" of the embedded default model: where its config.json is (a bundler may put it with
+ * its other assets); its files are registered below, so no other file is asked for there.
+ */
+export const DEFAULT_MODEL_DIR: typeof Node.DEFAULT_MODEL_DIR = CONFIG.slice(
+  0,
+  CONFIG.lastIndexOf('/'),
+);
 
 bundleFiles(DEFAULT_MODEL_DIR, {
-  'config.json': new URL('../assets/default/config.json', import.meta.url).href,
+  'config.json': CONFIG,
   'generation_config.json': new URL('../assets/default/generation_config.json', import.meta.url)
     .href,
   'model.safetensors': new URL('../assets/default/model.safetensors', import.meta.url).href,

@@ -1,0 +1,2 @@
+// The workspace's shared test settings (timeouts for a loaded CI machine).
+export { default } from '../../vitest.shared.js';
