@@ -194,6 +194,8 @@ describe.skipIf(missing)('the playground in Chromium', () => {
       (url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url),
     );
     expect(foreign).toEqual([]);
-    expect(requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+    // tfjs's wasm build and @va/lm's SIMD kernels, both from the site.
+    expect(requests.some((url) => /tfjs-backend-wasm.*\.wasm$/.test(url))).toBe(true);
+    expect(requests.some((url) => /va-kernels.*\.wasm$/.test(url))).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { type Logger, ResourceError, silentLogger, ValidationError } from '@va/core';
 import type * as Node from './backend.js';
+import { preloadKernels } from './kernels/binary.js';
 import { ensureWasmKernels } from './wasm-kernels.js';
 
 export type { Availability, BackendChoice, BackendName, PackageLoader } from './backend.js';
@@ -43,6 +44,8 @@ export const probeBackend: typeof Node.probeBackend = async (name) => {
   }
   if (name === 'wasm') {
     ensureWasmKernels();
+    // @va/lm's SIMD kernels, as in Node; where they cannot load, the ops fall back to tfjs's own.
+    await preloadKernels().catch(() => undefined);
     return {
       ok: true,
       detail: crossOriginIsolated()

@@ -63,9 +63,12 @@ describe('browser build', () => {
       'backend.browser.ts',
       'default-model.browser.ts',
       'files.browser.ts',
+      'kernels/binary.browser.ts',
+      'kernels/pool.browser.ts',
       'safetensors-folder.browser.ts',
       'save.browser.ts',
       'source.browser.ts',
+      'wasm-threads.browser.ts',
     ]);
     for (const s of siblings) expect(s.browser, s.file).toEqual(expect.arrayContaining(s.node));
   });

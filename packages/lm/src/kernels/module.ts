@@ -5,11 +5,12 @@
 // README's Performance section). A kernel call is a job: JavaScript writes its arguments into a
 // record on the heap and calls `run`, which takes its tasks (see csrc/job.c).
 
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
 import { wasmThreading } from '../wasm-threads.js';
+import { compiledKernels } from './binary.js';
 import { WorkerPool } from './pool.js';
+
+export { compiledKernels, kernelAsset } from './binary.js';
 
 /** Kernel ids of csrc/kernels.h. */
 export const K = {
@@ -70,27 +71,6 @@ const WA = (
     };
   }
 ).WebAssembly;
-
-/** A file of assets/wasm/, from src/kernels/ (sources, tests) or dist/ (the built package). */
-export function kernelAsset(name: string): string {
-  for (const up of ['../../', '../']) {
-    const path = fileURLToPath(new URL(`${up}assets/wasm/${name}`, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error(`@va/lm: assets/wasm/${name} is missing from the package; reinstall it`);
-}
-
-const binaries = new Map<string, unknown>();
-/** The compiled module of a binary in assets/wasm/ (compiled once per process). */
-export function compiledKernels(shared: boolean): unknown {
-  const name = shared ? 'va-kernels-threads.wasm' : 'va-kernels.wasm';
-  let compiled = binaries.get(name);
-  if (!compiled) {
-    compiled = new WA.Module(readFileSync(kernelAsset(name)));
-    binaries.set(name, compiled);
-  }
-  return compiled;
-}
 
 /** Runs the tasks of a job on more threads than the caller's (pool.ts). */
 export interface JobPool {
