@@ -6,8 +6,11 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CausalLM } from './causal-lm.js';
 import { modelConfigToJson } from './config.js';
+import { TOKENIZER_FILES } from './model-files.js';
 import { type SafetensorsDtype, writeSafetensorsFolder } from './safetensors.js';
 import { paramsToCheckpoint } from './weights.js';
+
+export { TOKENIZER_FILES } from './model-files.js';
 
 /** Options of {@link saveCausalLM}. */
 export interface SaveOptions {
@@ -24,20 +27,6 @@ const TORCH_DTYPE: Record<SafetensorsDtype, string> = {
   F16: 'float16',
   BF16: 'bfloat16',
 };
-
-/** Files beside the weights that belong to the tokenizer or to generation. */
-export const TOKENIZER_FILES = [
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'vocab.json',
-  'merges.txt',
-  'added_tokens.json',
-  'tokenizer.model',
-  'chat_template.jinja',
-  'chat_template.json',
-  'generation_config.json',
-] as const;
 
 /**
  * Writes `model` to `dir` in Hugging Face's layout, loadable by `loadCausalLM` and by transformers'

@@ -6,22 +6,8 @@ import { ResourceError, silentLogger, ValidationError } from '@va/core';
 import { fileExists, join } from './files.js';
 import type * as Node from './source.js';
 
+export { MODEL_FILES } from './model-files.js';
 export type { ModelSourceOptions, ResolvedSourceOptions } from './source.js';
-
-/** The files of a causal LM checkpoint (the same list as in Node). */
-export const MODEL_FILES: typeof Node.MODEL_FILES = Object.freeze([
-  'config.json',
-  'generation_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'vocab.json',
-  'merges.txt',
-  'chat_template.jinja',
-  'chat_template.json',
-  'model.safetensors.index.json',
-  'model.safetensors',
-]);
 
 /** The options with their defaults; a page has no environment and no cache folder. */
 export const resolveSourceOptions: typeof Node.resolveSourceOptions = (options = {}) => ({

@@ -13,6 +13,7 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
+import { MODEL_FILES } from './model-files.js';
 import { SAFE_WEIGHTS_INDEX_NAME, SAFE_WEIGHTS_NAME } from './safetensors-folder.js';
 import {
   type CacheLocation,
@@ -21,20 +22,7 @@ import {
   writeRef,
 } from './source-cache.js';
 
-/** The files of a causal LM checkpoint that are downloaded (when the repo has them). */
-export const MODEL_FILES: readonly string[] = Object.freeze([
-  'config.json',
-  'generation_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'vocab.json',
-  'merges.txt',
-  'chat_template.jinja',
-  'chat_template.json',
-  SAFE_WEIGHTS_INDEX_NAME,
-  SAFE_WEIGHTS_NAME,
-]);
+export { MODEL_FILES } from './model-files.js';
 
 export interface ModelSourceOptions {
   /** Never touch the network; default from `HF_HUB_OFFLINE` / `TRANSFORMERS_OFFLINE` (1, true, yes, on). */

@@ -3,12 +3,10 @@
 // as a URL loads with the same weights, logits (PyTorch's) and tokenizer as from disk.
 
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ResourceError } from '@va/core';
-import { browserSiblings } from '@va/test-utils';
+import { checkBrowserSiblings, type ServedFiles, serveFiles } from '@va/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleFiles } from '../src/files.browser.js';
 import { loadCausalLM } from '../src/load.js';
@@ -23,43 +21,28 @@ vi.mock('../src/safetensors-folder.js', () => import('../src/safetensors-folder.
 vi.mock('../src/save.js', () => import('../src/save.browser.js'));
 
 const ASSETS = join(import.meta.dirname, '..', 'assets', 'default');
-const requested: string[] = [];
-let server: Server;
+let served: ServedFiles;
 let base: string;
+let requested: string[];
 
 beforeAll(async () => {
-  // Serves test/fixtures under /fixtures and the embedded model under /default.
-  server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
-    requested.push(`${req.method} ${path}`);
-    const file = path.startsWith('/fixtures/')
+  // test/fixtures under /fixtures, the embedded model under /default.
+  served = await serveFiles((path) =>
+    path.startsWith('/fixtures/')
       ? join(FIXTURES, path.slice(10))
       : path.startsWith('/default/')
         ? join(ASSETS, path.slice(9))
-        : undefined;
-    let body: Buffer;
-    try {
-      body = readFileSync(file ?? '/nonexistent');
-    } catch {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': extname(file!) === '.json' ? 'application/json' : '' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        : undefined,
+  );
+  ({ url: base, requests: requested } = served);
   await useBackend('wasm');
 });
-afterAll(() => {
-  server.closeAllConnections();
-  return new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => served.close());
 
 describe('browser build', () => {
   it('each .browser.ts exports every name of the module it replaces', async () => {
-    const siblings = await browserSiblings(new URL('../src', import.meta.url).pathname);
-    expect(siblings.map((s) => s.file)).toEqual([
+    const { files, missing } = await checkBrowserSiblings(new URL('../src', import.meta.url));
+    expect(files).toEqual([
       'backend.browser.ts',
       'default-model.browser.ts',
       'files.browser.ts',
@@ -70,7 +53,7 @@ describe('browser build', () => {
       'source.browser.ts',
       'wasm-threads.browser.ts',
     ]);
-    for (const s of siblings) expect(s.browser, s.file).toEqual(expect.arrayContaining(s.node));
+    expect(missing).toEqual([]);
   });
 
   it("loads a checkpoint from a folder URL: PyTorch's logits", async () => {

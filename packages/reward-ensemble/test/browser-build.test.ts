@@ -2,12 +2,9 @@
 // folder's URL over a loopback HTTP server and scores exactly as it does from disk; writes and the
 // Node-only backbones refuse, naming the way out.
 
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ResourceError } from '@va/core';
-import { browserSiblings, tempDir } from '@va/test-utils';
+import { checkBrowserSiblings, type ServedFiles, serveFiles, tempDir } from '@va/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initEnsembleHeads } from '../src/ensemble-heads.js';
 import { HashedBackbone } from '../src/hashed-backbone.js';
@@ -18,35 +15,25 @@ const queries = [
   { prompt: 'This laptop', response: ' broke after a week, sadly.' },
 ];
 const dir = tempDir('va-ens-browser-');
-let server: Server;
+let served: ServedFiles;
 let base: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    try {
-      res.end(readFileSync(join(dir, new URL(req.url!, 'http://x').pathname.slice(1))));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveFiles((path) => join(dir, path.slice(1)));
+  base = served.url;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  return new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => served.close());
 
 describe('browser build', () => {
   it('each .browser.ts exports every name of the module it replaces', async () => {
-    const siblings = await browserSiblings(new URL('../src', import.meta.url).pathname);
-    expect(siblings.map((s) => s.file)).toEqual([
+    const { files, missing } = await checkBrowserSiblings(new URL('../src', import.meta.url));
+    expect(files).toEqual([
       'feature-cache.browser.ts',
       'files.browser.ts',
       'onnx-backbone.browser.ts',
       'preference-file.browser.ts',
     ]);
-    for (const s of siblings) expect(s.browser, s.file).toEqual(expect.arrayContaining(s.node));
+    expect(missing).toEqual([]);
   });
 
   it('loads a saved ensemble from its URL and scores as from disk; saving refuses', async () => {

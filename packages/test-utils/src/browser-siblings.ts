@@ -5,22 +5,24 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Each browser sibling under `srcDir` with the runtime export names of both modules. */
-export async function browserSiblings(
-  srcDir: string,
-): Promise<{ file: string; node: string[]; browser: string[] }[]> {
-  const files = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
+/** The browser siblings under the `src` folder URL, and `file: name` for each name one lacks. */
+export async function checkBrowserSiblings(
+  src: URL,
+): Promise<{ files: string[]; missing: string[] }> {
+  const dir = fileURLToPath(src);
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.browser.ts'))
     .sort();
   const names = async (path: string) =>
-    Object.keys(await import(pathToFileURL(join(srcDir, path)).href)).sort();
-  return Promise.all(
-    files.map(async (file) => ({
-      file,
-      node: await names(file.replace(/\.browser\.ts$/, '.ts')),
-      browser: await names(file),
-    })),
-  );
+    Object.keys(await import(pathToFileURL(join(dir, path)).href));
+  const missing: string[] = [];
+  for (const file of files) {
+    const browser = new Set(await names(file));
+    for (const name of await names(file.replace(/\.browser\.ts$/, '.ts'))) {
+      if (!browser.has(name)) missing.push(`${file}: ${name}`);
+    }
+  }
+  return { files, missing };
 }
