@@ -74,7 +74,7 @@ export {
   RESULTS_FORMAT,
   type VariantResults,
 } from './results.js';
-export { rewardModels } from './rewards.js';
+export { registerRewardModel, rewardModels } from './rewards.js';
 export {
   configHash,
   type Job,

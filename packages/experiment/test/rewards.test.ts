@@ -14,7 +14,7 @@ import { OfflineJudge, PromptedRewardModel } from '@va/reward-prompted';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { vaCommand } from '../src/command.js';
-import { rewardModels } from '../src/rewards.js';
+import { registerRewardModel, rewardModels } from '../src/rewards.js';
 
 const tmp = tempDir('va-rewards-');
 const queries = [
@@ -100,6 +100,28 @@ describe('rewardModels', () => {
       { mean: 2.5, variance: 0, sample: 2.5 },
     ]);
     expect(seen).toEqual([{ seed: 8, options: { a: 1 } }]);
+  });
+
+  it('registerRewardModel adds to the same registry, and refuses a name twice', async () => {
+    const factory = (arg: string) => ({
+      name: `half(${arg})`,
+      score: async (q: readonly unknown[]) =>
+        q.map(() => ({ mean: Number(arg) / 2, variance: 1, sample: Number(arg) / 2 })),
+    });
+    registerRewardModel('half', factory, { argument: '<value>', description: 'arg / 2' });
+    expect(rewardModels.list().at(-1)).toEqual({
+      name: 'half',
+      usage: 'half:<value>',
+      description: 'arg / 2',
+    });
+    const made = await rewardModels.create('half:3', { seed: 1 });
+    expect(await made.score(queries.slice(0, 1))).toEqual([
+      { mean: 1.5, variance: 1, sample: 1.5 },
+    ]);
+    expect(() => registerRewardModel('half', factory)).toThrow(
+      'RewardModelRegistry.register: argument \'name\' must be a name not registered yet, got "half". Pass { replace: true } to replace its factory',
+    );
+    registerRewardModel('half', factory, { argument: '<value>', replace: true });
   });
 });
 
