@@ -240,6 +240,7 @@ export class CausalLM {
         time,
         positions,
         mask,
+        keepCache: cache !== undefined,
         past: cache && past > 0 ? { keys: cache.keys, values: cache.values } : undefined,
       });
       return cache

@@ -3,13 +3,17 @@
 
 import * as tf from '@tensorflow/tfjs';
 import {
+  fusedAddLayerNorm,
+  fusedAddRmsNorm,
   fusedAttention,
+  fusedGated,
   fusedGeluTanh,
   fusedLayerNorm,
   fusedLogSoftmaxPick,
   fusedMatMul,
   fusedRmsNorm,
   headsLayout,
+  rowsLayout,
   simdKernelsActive,
 } from './kernels/index.js';
 import { ensureWasmKernels } from './wasm-kernels.js';
@@ -127,11 +131,43 @@ export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number)
   return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, eps))), w), b);
 }
 
-/** RMSNorm over the last axis (Llama): x / sqrt(mean(x^2) + eps) * w. */
-export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor {
-  if (simdKernelsActive()) return fusedRmsNorm(x, w, eps);
+/**
+ * `{ sum: x + delta, y: layerNorm(x + delta) }`: a residual add and the norm after it, one pass on
+ * wasm (the backward adds the residual stream's gradient in the same pass).
+ */
+export function addLayerNorm(
+  x: tf.Tensor,
+  delta: tf.Tensor,
+  w: tf.Tensor,
+  b: tf.Tensor,
+  eps: number,
+): { sum: tf.Tensor; y: tf.Tensor } {
+  if (simdKernelsActive()) return fusedAddLayerNorm(x, delta, w, b, eps);
+  const sum = tf.add(x, delta);
+  return { sum, y: layerNorm(sum, w, b, eps) };
+}
+
+/**
+ * RMSNorm over the last axis (Llama): x / sqrt(mean(x^2) + eps) * (w + offset); Gemma stores its
+ * weights centred on 0 and scales by 1 + w (offset 1). One fused kernel on wasm.
+ */
+export function rmsNorm(x: tf.Tensor, w: tf.Tensor, eps: number, offset = 0): tf.Tensor {
+  if (simdKernelsActive()) return fusedRmsNorm(x, w, eps, offset);
   const ms = tf.mean(tf.square(x), -1, true);
-  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), w);
+  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), offset === 0 ? w : tf.add(w, offset));
+}
+
+/** `{ sum: x + delta, y: rmsNorm(x + delta) }`, one pass on wasm (see {@link addLayerNorm}). */
+export function addRmsNorm(
+  x: tf.Tensor,
+  delta: tf.Tensor,
+  w: tf.Tensor,
+  eps: number,
+  offset = 0,
+): { sum: tf.Tensor; y: tf.Tensor } {
+  if (simdKernelsActive()) return fusedAddRmsNorm(x, delta, w, eps, offset);
+  const sum = tf.add(x, delta);
+  return { sum, y: rmsNorm(sum, w, eps, offset) };
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -154,6 +190,14 @@ export function geluErf(x: tf.Tensor): tf.Tensor {
 /** SiLU (swish): x * sigmoid(x). */
 export function silu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(x));
+}
+
+/** A gated MLP's `act(gate) * up` (SwiGLU, GeGLU); one fused kernel on wasm for SiLU and GELU tanh. */
+export function gated(gate: tf.Tensor, up: tf.Tensor, act: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  if (simdKernelsActive() && (act === silu || act === geluTanh)) {
+    return fusedGated(gate, up, act === silu ? 'silu' : 'geluTanh');
+  }
+  return tf.mul(act(gate), up);
 }
 
 /** `rotate_half` of Hugging Face's rotary code: [x1, x2] -> [-x2, x1] on the last axis. */
@@ -212,6 +256,34 @@ export function attention(
   const out = matmul(tf.reshape(probs, [b, hkv, rep * t, s]) as tf.Tensor4D, v); // [b, hkv, rep*t, hd]
   const merged = tf.transpose(tf.reshape(out, [b, h, t, hd]), [0, 2, 1, 3]); // [b, t, h, hd]
   return tf.reshape(merged, [b * t, h * hd]);
+}
+
+/**
+ * Attention on GPT-2's fused projection qkv [b * t, 3 * h * hd] as c_attn writes it, on the wasm
+ * kernels (the caller checks {@link simdKernelsActive}): q, k and v are read in place, with no
+ * split or transpose, and the result is [b * t, h * hd].
+ */
+export function packedAttention(
+  qkv: tf.Tensor2D,
+  bias: tf.Tensor4D,
+  dims: { batch: number; time: number; heads: number; headDim: number },
+  scale: number,
+): tf.Tensor2D {
+  const { batch, time, heads: h, headDim: hd } = dims;
+  const width = 3 * h * hd;
+  return fusedAttention({ qkv }, bias, {
+    batch,
+    time,
+    keys: time,
+    heads: h,
+    kvHeads: h,
+    headDim: hd,
+    scale,
+    cap: 0,
+    q: rowsLayout('qkv', time, width, 0, hd),
+    k: rowsLayout('qkv', time, width, h * hd, hd),
+    v: rowsLayout('qkv', time, width, 2 * h * hd, hd),
+  });
 }
 
 /**

@@ -89,6 +89,11 @@ export interface StackInputs {
   readonly positions: Rows;
   /** [batch][past + time]: 1 on real tokens, 0 on padding (cached positions included). */
   readonly mask: Rows;
+  /**
+   * Whether the caller keeps this call's keys and values (a KV cache): without, a stack may leave
+   * them where its projections wrote them (the wasm kernels read them there).
+   */
+  readonly keepCache?: boolean;
   /** Keys and values of earlier positions per layer, [batch, kvHeads, past, headDim]. */
   readonly past?: {
     readonly keys: readonly tf.Tensor4D[];

@@ -3,7 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { attentionBias } from '../mask.js';
-import { applyRotary, attention } from '../ops.js';
+import { applyRotary, attention, gated } from '../ops.js';
 import { inverseFrequencies, type RotaryConfig, rotaryTables } from '../rotary.js';
 import type { CommonConfig, Rows, StackInputs, StackWeights } from './architecture.js';
 
@@ -132,7 +132,7 @@ export function gatedMlp(
   m: tf.Tensor2D,
   act: (x: tf.Tensor) => tf.Tensor,
 ): tf.Tensor2D {
-  const gate = act(w.linear(`${prefix}.mlp.gate_proj`, m));
-  const up = tf.mul(gate, w.linear(`${prefix}.mlp.up_proj`, m)) as tf.Tensor2D;
+  const gate = w.linear(`${prefix}.mlp.gate_proj`, m);
+  const up = gated(gate, w.linear(`${prefix}.mlp.up_proj`, m), act) as tf.Tensor2D;
   return w.linear(`${prefix}.mlp.down_proj`, up);
 }

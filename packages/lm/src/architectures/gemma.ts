@@ -3,7 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
-import { embed, geluErf, geluTanh, rmsNorm, softcap } from '../ops.js';
+import { addRmsNorm, embed, geluErf, geluTanh, rmsNorm, softcap } from '../ops.js';
 import type { Architecture, CommonConfig } from './architecture.js';
 import { causalBias, gatedMlp, type LayerCache, rotary, rotarySelfAttention } from './blocks.js';
 import { DECODER_LAYOUT, type DecoderKeys, decoderCommon, decoderFields } from './decoder.js';
@@ -236,15 +236,20 @@ const stack: Architecture<GemmaModelConfig>['stack'] = (config, w, inp) => {
     window !== undefined && inp.mask[0]!.length > window ? causalBias(inp, window) : bias;
   // Gemma's RMSNorm scales by (1 + w): the weights are stored centred on 0.
   const norm = <T extends tf.Tensor>(x: T, name: string) =>
-    rmsNorm(x, tf.add(w.param(name), 1), config.normEps) as T;
+    rmsNorm(x, w.param(name), config.normEps, 1) as T;
+  // x + delta and the norm after it (one pass on wasm).
+  const addNorm = (x: tf.Tensor, delta: tf.Tensor, name: string) => {
+    const r = addRmsNorm(x, delta, w.param(name), config.normEps, 1);
+    return { x: r.sum as tf.Tensor2D, normed: r.y as tf.Tensor2D };
+  };
   const act = config.activation === 'exact' ? geluErf : geluTanh;
   const table = w.param('model.embed_tokens.weight') as tf.Tensor2D;
   let x = tf.mul(embed(table, inp.ids), config.embedScale) as tf.Tensor2D; // [b*t, d]
   const cache: LayerCache = { keys: [], values: [] };
+  let a = norm(x, 'model.layers.0.input_layernorm.weight');
   for (let i = 0; i < config.numLayers; i++) {
     const prefix = `model.layers.${i}`;
     const sliding = config.slidingLayers[i]!;
-    const a = norm(x, `${prefix}.input_layernorm.weight`);
     const at = {
       prefix,
       layer: i,
@@ -255,20 +260,27 @@ const stack: Architecture<GemmaModelConfig>['stack'] = (config, w, inp) => {
       ...(config.qkNorm ? { headNorm: norm } : {}),
     };
     let o = rotarySelfAttention(config, w, inp, a, at, cache);
-    let m: tf.Tensor2D;
-    if (config.sandwichNorms) {
-      o = norm(o, `${prefix}.post_attention_layernorm.weight`);
-      x = tf.add(x, o);
-      m = norm(x, `${prefix}.pre_feedforward_layernorm.weight`);
-    } else {
-      x = tf.add(x, o);
-      m = norm(x, `${prefix}.post_attention_layernorm.weight`);
-    }
-    let f = gatedMlp(w, prefix, m, act);
+    // Gemma 2/3 norm the attention's output before the residual add, then norm again before the MLP.
+    if (config.sandwichNorms) o = norm(o, `${prefix}.post_attention_layernorm.weight`);
+    const mid = addNorm(
+      x,
+      o,
+      `${prefix}.${config.sandwichNorms ? 'pre_feedforward' : 'post_attention'}_layernorm.weight`,
+    );
+    let f = gatedMlp(w, prefix, mid.normed, act);
     if (config.sandwichNorms) f = norm(f, `${prefix}.post_feedforward_layernorm.weight`);
-    x = tf.add(x, f);
+    // The next layer's input norm, or the final one after the last.
+    const next = addNorm(
+      mid.x,
+      f,
+      i + 1 < config.numLayers
+        ? `model.layers.${i + 1}.input_layernorm.weight`
+        : 'model.norm.weight',
+    );
+    x = next.x;
+    a = next.normed;
   }
-  return { hidden: norm(x, 'model.norm.weight'), ...cache };
+  return { hidden: a, ...cache };
 };
 
 export const gemma: Architecture<GemmaModelConfig> = {

@@ -3,7 +3,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is, ValidationError } from '@va/core';
-import { embed, geluErf, geluTanh, layerNorm } from '../ops.js';
+import { simdKernelsActive } from '../kernels/index.js';
+import { addLayerNorm, embed, geluErf, geluTanh, layerNorm, packedAttention } from '../ops.js';
 import { type Architecture, type CommonConfig, type ParamSpec, specList } from './architecture.js';
 import { attend, causalBias, type LayerCache, splitHeads } from './blocks.js';
 import {
@@ -153,6 +154,11 @@ const stack: Architecture<Gpt2ModelConfig>['stack'] = (config, w, inp) => {
   }
   const norm = (x: tf.Tensor, path: string) =>
     layerNorm(x, w.param(`${path}.weight`), w.param(`${path}.bias`), eps) as tf.Tensor2D;
+  // x + delta and the norm after it (one pass on wasm): each block's residual adds feed a norm.
+  const addNorm = (x: tf.Tensor, delta: tf.Tensor, path: string) => {
+    const r = addLayerNorm(x, delta, w.param(`${path}.weight`), w.param(`${path}.bias`), eps);
+    return { x: r.sum as tf.Tensor2D, normed: r.y as tf.Tensor2D };
+  };
   const pos = tf.tensor1d(flat, 'int32');
   let x = tf.add(
     embed(w.param('wte.weight') as tf.Tensor2D, inp.ids),
@@ -161,25 +167,33 @@ const stack: Architecture<Gpt2ModelConfig>['stack'] = (config, w, inp) => {
   const act = activation(config);
   const bias = causalBias(inp);
   const cache: LayerCache = { keys: [], values: [] };
+  // Without a cache to fill, the wasm kernels attend on c_attn's output as it is.
+  const inPlace = simdKernelsActive() && !inp.past && !inp.keepCache;
+  let a = norm(x, 'h.0.ln_1');
   for (let i = 0; i < config.numLayers; i++) {
     const p = `h.${i}`;
-    const qkv = w.linear(`${p}.attn.c_attn`, norm(x, `${p}.ln_1`)); // [b*t, 3d]
-    const heads = tf.split(qkv, 3, 1).map((z) => splitHeads(z as tf.Tensor2D, b, t, h, hd));
+    const qkv = w.linear(`${p}.attn.c_attn`, a); // [b*t, 3d]
     let scale = config.hf.scale_attn_weights ? 1 / Math.sqrt(hd) : 1;
     if (config.hf.scale_attn_by_inverse_layer_idx) scale /= i + 1;
-    const attn = attend(
-      inp,
-      i,
-      cache,
-      heads as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D],
-      bias,
-      scale,
+    let attn: tf.Tensor2D;
+    if (inPlace) {
+      attn = packedAttention(qkv, bias, { batch: b, time: t, heads: h, headDim: hd }, scale);
+    } else {
+      const heads = tf.split(qkv, 3, 1).map((z) => splitHeads(z as tf.Tensor2D, b, t, h, hd));
+      attn = attend(inp, i, cache, heads as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D], bias, scale);
+    }
+    const mid = addNorm(x, w.linear(`${p}.attn.c_proj`, attn), `${p}.ln_2`);
+    const up = act(w.linear(`${p}.mlp.c_fc`, mid.normed)) as tf.Tensor2D;
+    // The next block's ln_1, or ln_f after the last.
+    const next = addNorm(
+      mid.x,
+      w.linear(`${p}.mlp.c_proj`, up),
+      i + 1 < config.numLayers ? `h.${i + 1}.ln_1` : 'ln_f',
     );
-    x = tf.add(x, w.linear(`${p}.attn.c_proj`, attn));
-    const up = act(w.linear(`${p}.mlp.c_fc`, norm(x, `${p}.ln_2`))) as tf.Tensor2D;
-    x = tf.add(x, w.linear(`${p}.mlp.c_proj`, up));
+    x = next.x;
+    a = next.normed;
   }
-  return { hidden: norm(x, 'ln_f'), ...cache };
+  return { hidden: a, ...cache };
 };
 
 export const gpt2: Architecture<Gpt2ModelConfig> = {

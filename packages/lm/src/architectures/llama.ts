@@ -1,9 +1,9 @@
 // The Llama family (`llama`, `qwen2`, `mistral`), read off Hugging Face's modeling_llama.py: RMSNorm,
 // rotary q/k, grouped-query attention, SwiGLU; Qwen2 adds q/k/v biases, Mistral a sliding window.
 
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
-import { embed, rmsNorm, silu } from '../ops.js';
+import { addRmsNorm, embed, rmsNorm, silu } from '../ops.js';
 import type { Architecture, CommonConfig } from './architecture.js';
 import { causalBias, gatedMlp, type LayerCache, rotary, rotarySelfAttention } from './blocks.js';
 import { DECODER_LAYOUT, type DecoderKeys, decoderCommon, decoderFields } from './decoder.js';
@@ -106,21 +106,38 @@ const parseConfig: Architecture<LlamaModelConfig>['parseConfig'] = (json, raw) =
 const stack: Architecture<LlamaModelConfig>['stack'] = (config, w, inp) => {
   const eps = config.normEps;
   const norm = (x: tf.Tensor, name: string) => rmsNorm(x, w.param(name), eps) as tf.Tensor2D;
+  // x + delta and the norm after it (one pass on wasm).
+  const addNorm = (x: tf.Tensor, delta: tf.Tensor, name: string) => {
+    const r = addRmsNorm(x, delta, w.param(name), eps);
+    return { x: r.sum as tf.Tensor2D, normed: r.y as tf.Tensor2D };
+  };
   const rope = rotary(inp.positions, config);
   // Mistral's window applies to every layer.
   const bias = causalBias(inp, config.slidingWindow);
   const scale = 1 / Math.sqrt(config.headDim);
   let x = embed(w.param('model.embed_tokens.weight') as tf.Tensor2D, inp.ids); // [b*t, d]
   const cache: LayerCache = { keys: [], values: [] };
+  let a = norm(x, 'model.layers.0.input_layernorm.weight');
   for (let i = 0; i < config.numLayers; i++) {
     const prefix = `model.layers.${i}`;
-    const a = norm(x, `${prefix}.input_layernorm.weight`);
     const at = { prefix, layer: i, rope, bias, scale };
-    x = tf.add(x, rotarySelfAttention(config, w, inp, a, at, cache));
-    const m = norm(x, `${prefix}.post_attention_layernorm.weight`);
-    x = tf.add(x, gatedMlp(w, prefix, m, silu));
+    const mid = addNorm(
+      x,
+      rotarySelfAttention(config, w, inp, a, at, cache),
+      `${prefix}.post_attention_layernorm.weight`,
+    );
+    // The next layer's input norm, or the final one after the last.
+    const next = addNorm(
+      mid.x,
+      gatedMlp(w, prefix, mid.normed, silu),
+      i + 1 < config.numLayers
+        ? `model.layers.${i + 1}.input_layernorm.weight`
+        : 'model.norm.weight',
+    );
+    x = next.x;
+    a = next.normed;
   }
-  return { hidden: norm(x, 'model.norm.weight'), ...cache };
+  return { hidden: a, ...cache };
 };
 
 export const llama: Architecture<LlamaModelConfig> = {
