@@ -21,8 +21,12 @@ static void dispatch(job_t *job, int task, int thread) {
     case K_GATED: gated_task(a, task); break;
     case K_GATED_GRAD: gated_grad_task(a, task); break;
     case K_ADD: add_task(a, task); break;
+    case K_EMBED: embed_task(a, task); break;
+    case K_EMBED_GRAD: embed_grad_task(a, task); break;
     case K_PICK: pick_task(a, task); break;
     case K_PICK_GRAD: pick_grad_task(a, task); break;
+    case K_ENTROPY: entropy_task(a, task); break;
+    case K_ENTROPY_GRAD: entropy_grad_task(a, task); break;
     case K_ADAMW: adamw_task(a, task); break;
     case K_SUM_SQUARES: sum_squares_task(a, task); break;
     default: __builtin_trap();

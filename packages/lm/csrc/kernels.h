@@ -48,6 +48,10 @@ enum {
   K_SUM_SQUARES = 16,
   K_COL_SUM = 17,
   K_ADD = 18,
+  K_ENTROPY = 19,
+  K_ENTROPY_GRAD = 20,
+  K_EMBED = 21,
+  K_EMBED_GRAD = 22,
 };
 
 #define F(p) ((float *)(uintptr_t)(uint32_t)(p))
@@ -140,8 +144,12 @@ void gelu_grad_task(const arg_t *a, int task);
 void gated_task(const arg_t *a, int task);
 void gated_grad_task(const arg_t *a, int task);
 void add_task(const arg_t *a, int task);
+void embed_task(const arg_t *a, int task);
+void embed_grad_task(const arg_t *a, int task);
 void pick_task(const arg_t *a, int task);
 void pick_grad_task(const arg_t *a, int task);
+void entropy_task(const arg_t *a, int task);
+void entropy_grad_task(const arg_t *a, int task);
 void adamw_task(const arg_t *a, int task);
 void sum_squares_task(const arg_t *a, int task);
 

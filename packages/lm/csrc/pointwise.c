@@ -1,6 +1,7 @@
 // Element-wise kernels: GELU (tanh form, GPT-2's gelu_new and torch's gelu(approximate='tanh')),
 // gated MLP activations (GeGLU with GELU tanh, SwiGLU with SiLU: act(gate) * up), and an add, each
-// forward and backward in one pass. Tasks are chunks of `per` elements.
+// forward and backward in one pass (tasks are chunks of `per` elements); and the embedding lookup,
+// token rows (scaled) plus learned positions, with its scatter-add gradient.
 #include "kernels.h"
 
 #define GELU_C 0.7978845608028654f /* sqrt(2 / pi) */
@@ -115,4 +116,50 @@ void add_task(const arg_t *a, int task) {
   int i = i0;
   for (; i + 4 <= i1; i += 4) st(o + i, add(ld(x + i), ld(y + i)));
   for (; i < i1; i++) o[i] = x[i] + y[i];
+}
+
+/**
+ * K_EMBED: table ids table2 ids2 out n d scale rowsPerTask. out[i] = scale * table[ids[i]] (+
+ * table2[ids2[i]], learned positions), rows of d floats; table2 0: none.
+ */
+void embed_task(const arg_t *a, int task) {
+  const float *t = F(a[0].i), *t2 = a[2].i ? F(a[2].i) : 0;
+  const int32_t *ids = (const int32_t *)F(a[1].i), *ids2 = (const int32_t *)F(a[3].i);
+  float *out = F(a[4].i);
+  int n = a[5].i, d = a[6].i, per = a[8].i;
+  f4 vs = splat(a[7].f);
+  int r1 = (task + 1) * per < n ? (task + 1) * per : n;
+  for (int r = task * per; r < r1; r++) {
+    const float *x = t + ids[r] * d, *y = t2 ? t2 + ids2[r] * d : 0;
+    float *o = out + r * d;
+    int j = 0;
+    for (; j + 4 <= d; j += 4) {
+      f4 v = mul(ld(x + j), vs);
+      st(o + j, y ? add(v, ld(y + j)) : v);
+    }
+    for (; j < d; j++) o[j] = x[j] * a[7].f + (y ? y[j] : 0.f);
+  }
+}
+
+/**
+ * K_EMBED_GRAD: dy ids grad rows n d scale colsPerTask. grad [rows, d] = 0, then grad[ids[i]] +=
+ * scale * dy[i] for every i in order. Tasks own columns, so repeated ids never race.
+ */
+void embed_grad_task(const arg_t *a, int task) {
+  const float *dy = F(a[0].i);
+  const int32_t *ids = (const int32_t *)F(a[1].i);
+  float *g = F(a[2].i);
+  int rows = a[3].i, n = a[4].i, d = a[5].i, per = a[7].i;
+  float s = a[6].f;
+  int j0 = task * per, j1 = j0 + per < d ? j0 + per : d;
+  for (int r = 0; r < rows; r++)
+    for (int j = j0; j < j1; j++) g[r * d + j] = 0.f;
+  f4 vs = splat(s);
+  for (int i = 0; i < n; i++) {
+    float *gr = g + ids[i] * d;
+    const float *di = dy + i * d;
+    int j = j0;
+    for (; j + 4 <= j1; j += 4) st(gr + j, madd(ld(gr + j), ld(di + j), vs));
+    for (; j < j1; j++) gr[j] += di[j] * s;
+  }
 }

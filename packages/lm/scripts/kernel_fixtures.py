@@ -172,6 +172,13 @@ def main():
         w.case(f"{name} log-softmax pick", "pick", {"targets": targets}, {"logits": ([3, m["vocab"]], 8.0)},
                lambda logits: torch.log_softmax(logits, -1).gather(1, torch.tensor(targets)[:, None]).squeeze(1),
                seed)
+        seed += 100
+        # TRL's entropy_from_logits, logsumexp - sum(softmax * logits), in float64: in float32 its
+        # two terms of about 20 cancel to a few units, and the sum over the vocabulary strays.
+        def entropy(logits):
+            x = logits.double()
+            return (torch.logsumexp(x, -1) - (torch.softmax(x, -1) * x).sum(-1)).float()
+        w.case(f"{name} entropy", "entropy", {}, {"logits": ([3, m["vocab"]], 8.0)}, entropy, seed)
     # AdamW: three steps of torch.optim.AdamW on a matrix (decayed) and a vector (not decayed).
     p = xorshift(9001, 6 * 50, 0.5).reshape(6, 50).requires_grad_(True)
     q = xorshift(9002, 70, 0.5).requires_grad_(True)

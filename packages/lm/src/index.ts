@@ -51,6 +51,7 @@ export {
 } from './logprobs.js';
 export { LoraAdapter, LoraConfig, type LoraOptions } from './lora.js';
 export { padLeft, positionsFromMask } from './mask.js';
+export { tokenEntropy } from './ops.js';
 export { chooseToken, type LogitsProcessing, processLogits, type TokenChoice } from './sampling.js';
 export { type SaveOptions, saveCausalLM } from './save.js';
 export {

@@ -6,6 +6,8 @@ import {
   fusedAddLayerNorm,
   fusedAddRmsNorm,
   fusedAttention,
+  fusedEmbed,
+  fusedEntropy,
   fusedGated,
   fusedGeluTanh,
   fusedLayerNorm,
@@ -82,10 +84,23 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
 }
 
 /**
- * Rows of `table` [v, d] at `ids` [n] -> [n, d]. The gradient scatters with ScatterNd (which sums
- * repeated ids) instead of tfjs's UnsortedSegmentSum, which wasm lacks.
+ * Rows of `table` [v, d] at `ids` [n] -> [n, d], times `scale` (Gemma), plus rows of a position
+ * table (GPT-2's learned positions): one kernel on wasm. Elsewhere the gradient scatters with
+ * ScatterNd (which sums repeated ids) instead of tfjs's UnsortedSegmentSum, which wasm lacks.
  */
-export function embed(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+export function embed(
+  table: tf.Tensor2D,
+  ids: tf.Tensor1D,
+  options: { scale?: number; positions?: { table: tf.Tensor2D; ids: tf.Tensor1D } } = {},
+): tf.Tensor2D {
+  if (simdKernelsActive()) return fusedEmbed(table, ids, options);
+  const { scale, positions } = options;
+  let x = lookup(table, ids);
+  if (scale !== undefined && scale !== 1) x = tf.mul(x, scale);
+  return positions ? tf.add(x, lookup(positions.table, positions.ids)) : x;
+}
+
+function lookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const shape = table.shape;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
@@ -311,4 +326,16 @@ export function pickLogProbs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tens
     };
   });
   return op(logits) as tf.Tensor1D;
+}
+
+/**
+ * The entropy of softmax(logits) over the last axis, -sum p log p: [..., v] -> [...] (TRL's
+ * entropy_from_logits, PPO's entropy statistic). One pass per row on wasm.
+ */
+export function tokenEntropy(logits: tf.Tensor): tf.Tensor {
+  if (simdKernelsActive()) return fusedEntropy(logits);
+  return tf.tidy(() => {
+    const logp = tf.logSoftmax(logits);
+    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1));
+  });
 }

@@ -3,13 +3,24 @@
 
 import type { Rng } from '@va/core';
 
-/** log softmax in float64. */
-export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+/**
+ * log sum exp in float64 (max + log of the sum of exp(x - max), in index order; entries of
+ * -Infinity add nothing and are skipped).
+ */
+export function logSumExp(logits: ArrayLike<number>): number {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
-  const lse = max + Math.log(sum);
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i]!;
+    if (v !== -Infinity) sum += Math.exp(v - max);
+  }
+  return max + Math.log(sum);
+}
+
+/** log softmax in float64. */
+export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+  const lse = logSumExp(logits);
   const out = new Float64Array(logits.length);
   for (let i = 0; i < logits.length; i++) out[i] = logits[i]! - lse;
   return out;
@@ -84,13 +95,14 @@ export function argmax(x: ArrayLike<number>): number {
 
 /** Draws an index with probability softmax(logits) (filtered entries -Infinity never drawn). */
 export function sampleFromLogits(logits: ArrayLike<number>, rng: Rng): number {
-  const logp = logSoftmax(logits);
+  const lse = logSumExp(logits);
   const u = rng.next();
   let cum = 0;
   let last = 0;
-  for (let i = 0; i < logp.length; i++) {
-    if (logp[i] === -Infinity) continue;
-    cum += Math.exp(logp[i]!);
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i]!;
+    if (v === -Infinity) continue;
+    cum += Math.exp(v - lse);
     last = i;
     if (u < cum) return i;
   }
@@ -115,9 +127,11 @@ export function chooseToken(
 ): TokenChoice {
   const processed = processLogits(logits, { ...p, warp: p.doSample });
   const token = p.doSample ? sampleFromLogits(processed, rng) : argmax(processed);
+  // The two log-probabilities of the token alone (a whole log-softmax row each cost most of a
+  // generation step's JavaScript).
   return {
     token,
-    logprob: logSoftmax(logits)[token]!,
-    processedLogprob: logSoftmax(processed)[token]!,
+    logprob: logits[token]! - logSumExp(logits),
+    processedLogprob: processed[token]! - logSumExp(processed),
   };
 }

@@ -11,6 +11,8 @@ import {
   fusedAddLayerNorm,
   fusedAddRmsNorm,
   fusedAttention,
+  fusedEmbed,
+  fusedEntropy,
   fusedGated,
   fusedGeluTanh,
   fusedLayerNorm,
@@ -197,6 +199,30 @@ describe('wasm SIMD kernels against the composed tfjs ops', () => {
     tf.dispose([g, u]);
   });
 
+  it('the embedding lookup, scaled and with learned positions, repeated ids summed backward', () => {
+    const table = randn([11, 20], 21);
+    const positions = randn([7, 20], 22);
+    const ids = tf.tensor1d([3, 0, 3, 10, 5, 3], 'int32');
+    const pos = tf.tensor1d([0, 1, 2, 0, 1, 6], 'int32');
+    const gathered = (t: tf.Tensor, i: tf.Tensor1D) => tf.matMul(tf.oneHot(i, t.shape[0]!), t); // differentiable on wasm without UnsortedSegmentSum
+    expectAgree(
+      compare(
+        (t, p) =>
+          fusedEmbed(t as tf.Tensor2D, ids, { positions: { table: p as tf.Tensor2D, ids: pos } }),
+        (t, p) => tf.add(gathered(t!, ids), gathered(p!, pos)),
+        [table, positions],
+      ),
+    );
+    expectAgree(
+      compare(
+        (t) => fusedEmbed(t as tf.Tensor2D, ids, { scale: 45.25 }),
+        (t) => tf.mul(gathered(t!, ids), 45.25),
+        [table],
+      ),
+    );
+    tf.dispose([table, positions, ids, pos]);
+  });
+
   it('the log-softmax of the targets', () => {
     const logits = randn([9, 301], 10, 5);
     const targets = tf.tensor1d([0, 300, 4, 4, 17, 9, 2, 25, 11], 'int32');
@@ -208,6 +234,32 @@ describe('wasm SIMD kernels against the composed tfjs ops', () => {
       ),
     );
     tf.dispose([logits, targets]);
+  });
+
+  it('the entropy of the softmax of each row: float64 values, the composed gradient', () => {
+    const logits = randn([4, 3, 301], 20, 5);
+    const x = logits.dataSync();
+    const got = tf.tidy(() => fusedEntropy(logits).dataSync());
+    for (let r = 0; r < 12; r++) {
+      const row = Array.from(x.subarray(r * 301, (r + 1) * 301));
+      const m = Math.max(...row);
+      const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+      const h = -row.reduce((s, v) => s + Math.exp(v - lse) * (v - lse), 0);
+      expect(Math.abs(got[r]! - h)).toBeLessThan(2e-6 * Math.max(1, h));
+    }
+    const composed = (l: tf.Tensor) => {
+      const logp = tf.logSoftmax(l);
+      return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1));
+    };
+    expectAgree(
+      compare(
+        (l) => fusedEntropy(l!),
+        (l) => composed(l!),
+        [logits],
+      ),
+      1e-5,
+    );
+    logits.dispose();
   });
 
   // Row 0's first two queries see no key at all (left padding): both sides give them uniform weights.

@@ -1,10 +1,13 @@
-"""PyTorch side of @va/ppo's benchmark (bench/ppo.bench.ts runs it after the tfjs side): one PPO
-step of the same algorithm as PPOTrainer (TRL's arithmetic), on a GPT-2 of the same shape:
-KV-cached sampling (temperature, top-k, top-p), the reward, policy and reference log-probabilities
-and values, per-token rewards, GAE, whitening, PPO epochs over shuffled minibatches with the
-clipped losses, Adam. CPU, torch 1.13; TORCH_THREADS threads (default 1).
+"""PyTorch side of @va/ppo's benchmark: one PPO step of the same algorithm as PPOTrainer (TRL's
+arithmetic), on a GPT-2 of the same shape: KV-cached sampling (temperature, top-k, top-p), the
+reward, policy and reference log-probabilities and values, per-token rewards, GAE, whitening, PPO
+epochs over shuffled minibatches with the clipped losses, Adam. CPU, torch 1.13.
 
-Usage: /usr/bin/python3 bench/torch_ppo.py '<json list of cases>'; prints one JSON line per case.
+bench/ppo.bench.ts runs it as a server, so that its steps interleave with the tfjs ones (a load that
+comes and goes then hits both sides alike). One JSON request per line on stdin, one answer per line:
+  {"op": "setup", "case": {...}}  builds the case's models and optimizer and runs a warm-up step
+  {"op": "step", "threads": n}    one timed step on n threads: {"seconds": {phase: s}, "peakRssBytes"}
+  {"op": "free"}                  drops the case
 """
 
 import json
@@ -106,23 +109,35 @@ def ppo_step(w, ref, v_head, opt, cfg, case, gen, target):
 
 
 def main():
-    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
-    for case in json.loads(sys.argv[1]):
-        gen = torch.Generator().manual_seed(0)
-        cfg = case["config"]
-        cfg.setdefault("layer_norm_epsilon", 1e-5)
-        w = {k: t.requires_grad_(True) for k, t in init_weights(cfg, gen).items()}
-        ref = {k: t.detach().clone() for k, t in w.items()}
-        d = cfg["n_embd"]
-        bound = 1 / math.sqrt(d)
-        v_head = [(torch.rand(d, 1, generator=gen) * 2 - 1) * bound, (torch.rand(1, generator=gen) * 2 - 1) * bound]
-        v_head = [t.requires_grad_(True) for t in v_head]
-        opt = torch.optim.Adam(list(w.values()) + v_head, lr=case["lr"])
-        ppo_step(w, ref, v_head, opt, cfg, case, gen, 5)  # warm-up
-        times = [ppo_step(w, ref, v_head, opt, cfg, case, gen, 5) for _ in range(case["steps"])]
-        mean = {k: sum(t[k] for t in times) / len(times) for k in times[0]}
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        print(json.dumps({"name": case["name"], "seconds": mean, "peakRssBytes": peak}), flush=True)
+    state = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req["op"] == "setup":
+            case = req["case"]
+            gen = torch.Generator().manual_seed(0)
+            cfg = case["config"]
+            cfg.setdefault("layer_norm_epsilon", 1e-5)
+            w = {k: t.requires_grad_(True) for k, t in init_weights(cfg, gen).items()}
+            ref = {k: t.detach().clone() for k, t in w.items()}
+            d = cfg["n_embd"]
+            bound = 1 / math.sqrt(d)
+            v_head = [(torch.rand(d, 1, generator=gen) * 2 - 1) * bound, (torch.rand(1, generator=gen) * 2 - 1) * bound]
+            v_head = [t.requires_grad_(True) for t in v_head]
+            opt = torch.optim.Adam(list(w.values()) + v_head, lr=case["lr"])
+            state = (w, ref, v_head, opt, cfg, case, gen)
+            torch.set_num_threads(1)
+            ppo_step(w, ref, v_head, opt, cfg, case, gen, 5)  # warm-up
+            answer = {"torch": torch.__version__}
+        elif req["op"] == "step":
+            torch.set_num_threads(req["threads"])
+            w, ref, v_head, opt, cfg, case, gen = state
+            seconds = ppo_step(w, ref, v_head, opt, cfg, case, gen, 5)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            answer = {"seconds": seconds, "peakRssBytes": peak}
+        else:
+            state = None
+            answer = {}
+        print(json.dumps(answer), flush=True)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import {
   silentLogger,
   ValidationError,
 } from '@va/core';
-import { AdamW, CausalLM, clipFactor, generate, globalNorm } from '@va/lm';
+import { AdamW, CausalLM, clipFactor, generate, globalNorm, tokenEntropy } from '@va/lm';
 import { learningRateAt } from '@va/lm/optim';
 import { mean, variance } from '@va/stats';
 import { gae, RunningMoments, whiten } from './advantages.js';
@@ -800,10 +800,7 @@ export function ppoLosses(input: PPOLossInput): { loss: tf.Scalar; stats: tf.Ten
     const valueClipfrac = mean(tf.cast(tf.greater(vf2, vf1), 'float32'));
     const loss = tf.add(policy, tf.mul(input.vfCoef, value)) as tf.Scalar;
     let entropy: tf.Tensor = tf.scalar(0);
-    if (input.logits) {
-      const logp = tf.logSoftmax(input.logits);
-      entropy = mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), -1)));
-    }
+    if (input.logits) entropy = mean(tokenEntropy(input.logits));
     const named: Record<(typeof PPO_LOSS_STATS)[number], tf.Tensor> = {
       policyLoss: policy,
       valueLoss: value,

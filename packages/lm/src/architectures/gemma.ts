@@ -1,7 +1,7 @@
 // Gemma, Gemma 2 and Gemma 3's text models (`gemma`, `gemma2`, `gemma3_text`), read off transformers'
 // modeling_gemma / gemma2 / gemma3 and the defaults of GemmaConfig, Gemma2Config, Gemma3TextConfig.
 
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
 import { addRmsNorm, embed, geluErf, geluTanh, rmsNorm, softcap } from '../ops.js';
 import type { Architecture, CommonConfig } from './architecture.js';
@@ -244,7 +244,7 @@ const stack: Architecture<GemmaModelConfig>['stack'] = (config, w, inp) => {
   };
   const act = config.activation === 'exact' ? geluErf : geluTanh;
   const table = w.param('model.embed_tokens.weight') as tf.Tensor2D;
-  let x = tf.mul(embed(table, inp.ids), config.embedScale) as tf.Tensor2D; // [b*t, d]
+  let x = embed(table, inp.ids, { scale: config.embedScale }); // [b*t, d]
   const cache: LayerCache = { keys: [], values: [] };
   let a = norm(x, 'model.layers.0.input_layernorm.weight');
   for (let i = 0; i < config.numLayers; i++) {

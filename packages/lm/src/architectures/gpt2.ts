@@ -160,10 +160,9 @@ const stack: Architecture<Gpt2ModelConfig>['stack'] = (config, w, inp) => {
     return { x: r.sum as tf.Tensor2D, normed: r.y as tf.Tensor2D };
   };
   const pos = tf.tensor1d(flat, 'int32');
-  let x = tf.add(
-    embed(w.param('wte.weight') as tf.Tensor2D, inp.ids),
-    embed(w.param('wpe.weight') as tf.Tensor2D, pos),
-  ) as tf.Tensor2D; // [b*t, d]
+  let x = embed(w.param('wte.weight') as tf.Tensor2D, inp.ids, {
+    positions: { table: w.param('wpe.weight') as tf.Tensor2D, ids: pos },
+  }); // [b*t, d]
   const act = activation(config);
   const bias = causalBias(inp);
   const cache: LayerCache = { keys: [], values: [] };

@@ -1,11 +1,14 @@
 // log softmax(logits)[target] per row as a tfjs kernel with its gradient (csrc/loss.c): one pass
-// forward keeping each row's log-sum-exp, one pass backward, no [n, vocab] intermediate.
+// forward keeping each row's log-sum-exp, one pass backward, no [n, vocab] intermediate; and the
+// entropy of each row's softmax in one pass (PPO's entropy statistic).
 
 import * as tf from '@tensorflow/tfjs';
 import { K, kernelsOf } from './module.js';
 
 export const PICK = 'VaLmLogSoftmaxPick';
 export const PICK_GRAD = 'VaLmLogSoftmaxPickGrad';
+export const ENTROPY = 'VaLmEntropy';
+export const ENTROPY_GRAD = 'VaLmEntropyGrad';
 
 export function registerLoss(): void {
   tf.registerKernel({
@@ -62,6 +65,55 @@ export function registerLoss(): void {
       return dx;
     },
   });
+  tf.registerKernel({
+    kernelName: ENTROPY,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const kern = kernelsOf(backend);
+      const logits = inputs.logits as tf.TensorInfo;
+      const v = logits.shape[logits.shape.length - 1]!;
+      const n = tf.util.sizeFromShape(logits.shape) / v;
+      const out = kern.backend.makeOutput(logits.shape.slice(0, -1), 'float32');
+      const per = Math.max(1, Math.ceil(n / (4 * kern.threads)));
+      kern.run(
+        K.entropy,
+        Math.ceil(n / per),
+        [kern.offset(logits), kern.offset(out), n, v, per],
+        n * v,
+      );
+      return out;
+    },
+  });
+  tf.registerKernel({
+    kernelName: ENTROPY_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const kern = kernelsOf(backend);
+      const { dy, logits, h } = inputs as Record<string, tf.TensorInfo>;
+      const v = logits!.shape[logits!.shape.length - 1]!;
+      const n = tf.util.sizeFromShape(logits!.shape) / v;
+      const dx = kern.backend.makeOutput([...logits!.shape], 'float32');
+      const per = Math.max(1, Math.ceil(n / (4 * kern.threads)));
+      const o = (t: tf.TensorInfo) => kern.offset(t);
+      kern.run(
+        K.entropyGrad,
+        Math.ceil(n / per),
+        [o(dy!), o(logits!), o(h!), o(dx), n, v, per],
+        n * v,
+      );
+      return dx;
+    },
+  });
+  tf.registerGradient({
+    kernelName: ENTROPY,
+    inputsToSave: ['logits'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved) => {
+      const [logits, h] = saved as [tf.Tensor, tf.Tensor];
+      const dx = tf.engine().runKernel(ENTROPY_GRAD, { dy: dy as tf.Tensor, logits, h }, {});
+      return { logits: () => dx as tf.Tensor };
+    },
+  });
   tf.registerGradient({
     kernelName: PICK,
     inputsToSave: ['logits', 'targets'],
@@ -78,6 +130,11 @@ export function registerLoss(): void {
       return { logits: () => dx as tf.Tensor };
     },
   });
+}
+
+/** The entropy of softmax(logits) over the last axis: [..., v] -> [...]. */
+export function fusedEntropy(logits: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(ENTROPY, { logits }, {}) as tf.Tensor;
 }
 
 /** log softmax(logits)[targets[r]] per row: [n, v], [n] int32 -> [n]. */

@@ -32,6 +32,10 @@ export const K = {
   sumSquares: 16,
   colSum: 17,
   add: 18,
+  entropy: 19,
+  entropyGrad: 20,
+  embed: 21,
+  embedGrad: 22,
 } as const;
 
 /** The ABI version csrc/job.c reports; a binary built from other sources is refused. */
@@ -115,12 +119,15 @@ export class Kernels {
         `assets/wasm kernels have ABI ${version}, expected ${ABI_VERSION}: rebuild them`,
       );
     }
-    this.job = backend.wasm._malloc(JOB_BYTES);
+    this.job = backend.wasm._malloc(JOB_BYTES) >>> 0;
     this.view = new Int32Array(memory.buffer, this.job, JOB_BYTES / 4);
     const threads = wasmThreading()?.threads ?? 1;
     if (this.shared && threads > 1) {
-      this.pool = new WorkerPool(threads, compiledKernels(true), memory, (n) =>
-        backend.wasm._malloc(n),
+      this.pool = new WorkerPool(
+        threads,
+        compiledKernels(true),
+        memory,
+        (n) => backend.wasm._malloc(n) >>> 0,
       );
     }
   }
@@ -143,7 +150,8 @@ export class Kernels {
     if (bytes > this.scratchBytes) {
       if (this.scratchPtr) this.backend.wasm._free(this.scratchPtr);
       this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes);
-      this.scratchPtr = this.backend.wasm._malloc(this.scratchBytes);
+      // `>>> 0`: _malloc returns a signed int32, negative above 2 GiB (as tfjs-wasm reads it too).
+      this.scratchPtr = this.backend.wasm._malloc(this.scratchBytes) >>> 0;
     }
     return this.scratchPtr;
   }

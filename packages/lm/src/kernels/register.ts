@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerActivations } from './activation.js';
 import { registerAttention } from './attention.js';
+import { registerEmbed } from './embed.js';
 import { registerLoss } from './loss.js';
 import { registerMatMul } from './matmul.js';
 import { kernelsOf } from './module.js';
@@ -23,6 +24,7 @@ export function ensureSimdKernels(): void {
   registerNorms();
   registerActivations();
   registerLoss();
+  registerEmbed();
 }
 
 /**
