@@ -2,9 +2,10 @@
 // process): `setup` builds a model and a PPOTrainer of a case and runs a warm-up step, `step` runs
 // one timed step; one JSON line per request. Also the model FLOPs of a step, for the bench's shares.
 
-import { createInterface } from 'node:readline';
 import type { RewardModel } from '@va/core';
 import { createCausalLM, type ModelConfig, PAPER_GENERATION, selectBackend } from '@va/lm';
+import { forwardFlops, generateFlops } from '../../lm/bench/flops.js';
+import { serveLines } from '../../lm/bench/server.js';
 import { PPOTrainer } from '../src/trainer.js';
 
 /** The shape of a case (bench/ppo.bench.ts's Case). */
@@ -28,6 +29,45 @@ const reward: RewardModel = {
   },
 };
 
+/** A model and a PPOTrainer of a case on the current backend, and prompts for step k. */
+export async function buildTrainer(
+  c: StepShape,
+): Promise<{ trainer: PPOTrainer; prompts: (k: number) => number[][]; dispose: () => void }> {
+  const model = createCausalLM(
+    { ...c.config, eos_token_id: null, pad_token_id: null },
+    { seed: 0 },
+  );
+  const trainer = await PPOTrainer.create({
+    policy: model,
+    reward,
+    config: {
+      method: 'variance-aware',
+      batchSize: c.batch,
+      miniBatchSize: c.miniBatch,
+      ppoEpochs: c.epochs,
+      learningRate: 1e-5,
+      adaptiveKl: false,
+      generation: {
+        ...PAPER_GENERATION,
+        temperature: 1,
+        minNewTokens: c.new,
+        maxNewTokens: c.new,
+        eosTokenId: [],
+      },
+    },
+  });
+  const vocab = model.config.vocabSize;
+  const prompts = (k: number) =>
+    Array.from({ length: c.batch }, (_, i) =>
+      Array.from({ length: c.prompt }, (_, j) => (k * 7919 + i * 104729 + j * 31337) % vocab),
+    );
+  const dispose = () => {
+    trainer.dispose();
+    model.dispose();
+  };
+  return { trainer, prompts, dispose };
+}
+
 /** Answers the bench's requests on stdin until it closes; wasm runs on `threads` threads. */
 export async function serveTfjs(threads: number): Promise<void> {
   await selectBackend({ backend: 'wasm', threads });
@@ -35,45 +75,12 @@ export async function serveTfjs(threads: number): Promise<void> {
     | { trainer: PPOTrainer; dispose: () => void; prompts: (s: number) => number[][] }
     | undefined;
   let s = 0;
-  for await (const line of createInterface({ input: process.stdin })) {
-    const req = JSON.parse(line) as { op: string; case?: StepShape };
+  await serveLines(async (request) => {
+    const req = request as { op: string; case?: StepShape };
     let answer: object = {};
     if (req.op === 'setup') {
-      const c = req.case!;
-      const model = createCausalLM(
-        { ...c.config, eos_token_id: null, pad_token_id: null },
-        { seed: 0 },
-      );
-      const trainer = await PPOTrainer.create({
-        policy: model,
-        reward,
-        config: {
-          method: 'variance-aware',
-          batchSize: c.batch,
-          miniBatchSize: c.miniBatch,
-          ppoEpochs: c.epochs,
-          learningRate: 1e-5,
-          adaptiveKl: false,
-          generation: {
-            ...PAPER_GENERATION,
-            temperature: 1,
-            minNewTokens: c.new,
-            maxNewTokens: c.new,
-            eosTokenId: [],
-          },
-        },
-      });
-      const vocab = model.config.vocabSize;
-      const prompts = (k: number) =>
-        Array.from({ length: c.batch }, (_, i) =>
-          Array.from({ length: c.prompt }, (_, j) => (k * 7919 + i * 104729 + j * 31337) % vocab),
-        );
-      const dispose = () => {
-        trainer.dispose();
-        model.dispose();
-      };
-      state = { trainer, prompts, dispose };
-      await trainer.step(prompts(s++)); // warm-up
+      state = await buildTrainer(req.case!);
+      await state.trainer.step(state.prompts(s++)); // warm-up
     } else if (req.op === 'step') {
       const st = await state!.trainer.step(state!.prompts(s++));
       answer = {
@@ -91,40 +98,21 @@ export async function serveTfjs(threads: number): Promise<void> {
       state?.dispose();
       state = undefined;
     }
-    process.stdout.write(`${JSON.stringify(answer)}\n`);
-  }
+    return answer;
+  });
 }
 
 /**
- * Model FLOPs of a forward pass: rows of `tokens` tokens attending to `keys` keys each, logits at
- * `logits` positions per row (2 per multiply-add; every score of the attention counted, as the
- * kernels compute them all).
- */
-function forwardFlops(
-  m: ModelConfig,
-  rows: number,
-  tokens: number,
-  keys: number,
-  logits: number,
-): number {
-  const d = m.hiddenSize;
-  const kv = m.numKvHeads * m.headDim;
-  const q = m.numHeads * m.headDim;
-  const mlp = (m.family === 'gpt2' ? 2 : 3) * d * m.intermediateSize;
-  const perToken = m.numLayers * (d * (q + 2 * kv) + q * d + mlp + 2 * keys * q);
-  return 2 * rows * (tokens * perToken + logits * d * m.vocabSize);
-}
-
-/**
- * Model FLOPs of one PPO step: generation (the prompt, then one token at a time on the cache), the
- * policy's and the reference's log-probabilities, and the minibatch updates (backward twice the
- * forward).
+ * Model FLOPs of one PPO step: generation, the policy's and the reference's log-probabilities of
+ * the responses, and the minibatch updates (backward twice the forward).
  */
 export function ppoStepFlops(m: ModelConfig, c: StepShape): number {
-  let gen = forwardFlops(m, c.batch, c.prompt, c.prompt, 1);
-  for (let n = 1; n < c.new; n++) gen += forwardFlops(m, c.batch, 1, c.prompt + n, 1);
   const len = c.prompt + c.new - 1;
   const rollout = 2 * forwardFlops(m, c.batch, len, len, c.new);
   const updates = c.epochs * Math.ceil(c.batch / c.miniBatch);
-  return gen + rollout + 3 * updates * forwardFlops(m, c.miniBatch, len, len, c.new);
+  return (
+    generateFlops(m, c.batch, c.prompt, c.new) +
+    rollout +
+    3 * updates * forwardFlops(m, c.miniBatch, len, len, c.new)
+  );
 }

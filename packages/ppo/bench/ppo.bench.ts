@@ -10,14 +10,13 @@
 //
 //   pnpm bench      # or: node --import tsx bench/ppo.bench.ts [--quick] [--rounds N] [--only default]
 
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_DIR, parseModelConfig } from '@va/lm';
+import { LineServer, matmulPeak } from '../../lm/bench/server.js';
 import { ppoStepFlops, serveTfjs } from './ppo-side.js';
 
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,52 +89,6 @@ const TARGETS: { case: string; threads: 'one' | 'all'; ratio: number }[] = [
   { case: 'gpt2-small (124M)', threads: 'all', ratio: 1.0 },
 ];
 
-/** A child process answering one JSON line per JSON request line. */
-class Server {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly answers: AsyncIterator<string>;
-
-  constructor(command: string, args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(command, args, { cwd: pkg, env: { ...process.env, ...env } });
-    this.child.stderr.pipe(process.stderr);
-    this.answers = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
-  }
-
-  async ask(request: object): Promise<Record<string, unknown>> {
-    this.child.stdin.write(`${JSON.stringify(request)}\n`);
-    const next = await this.answers.next();
-    if (next.done) throw new Error(`${this.child.spawnargs.join(' ')} ended early (see above)`);
-    return JSON.parse(next.value);
-  }
-
-  close(): void {
-    this.child.stdin.end();
-  }
-}
-
-/** The fastest wasm matrix product here on `threads` threads (packages/lm/bench/matmul-peak.ts). */
-async function matmulPeak(threads: number): Promise<number> {
-  const script = join(pkg, '..', 'lm', 'bench', 'matmul-peak.ts');
-  const out = await new Promise<string>((ok, fail) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', script, '--threads', String(threads)],
-      {
-        cwd: join(pkg, '..', 'lm'),
-      },
-    );
-    let text = '';
-    child.stdout.on('data', (d) => {
-      text += d;
-    });
-    child.stderr.pipe(process.stderr);
-    child.on('close', (code) =>
-      code === 0 ? ok(text) : fail(new Error(`${script}: exit ${code}`)),
-    );
-  });
-  return (JSON.parse(out.trim().split('\n').pop()!) as { best: number }).best;
-}
-
 const python = process.env.VA_TORCH_PYTHON ?? '/usr/bin/python3';
 const cores = availableParallelism();
 const load = () =>
@@ -162,8 +115,8 @@ const results: { c: Case; sides: Side[] }[] = [];
 for (const c of cases.filter((k) => !values.only || k.name.includes(values.only))) {
   const self = fileURLToPath(import.meta.url);
   const tfjs = (threads: number) =>
-    new Server(process.execPath, ['--import', 'tsx', self, '--serve', String(threads)]);
-  const torch = new Server(python, [join(pkg, 'bench', 'torch_ppo.py')]);
+    new LineServer(process.execPath, ['--import', 'tsx', self, '--serve', String(threads)], pkg);
+  const torch = new LineServer(python, [join(pkg, 'bench', 'torch_ppo.py')], pkg);
   const sides = [
     { label: 'tfjs, 1 thread', server: tfjs(1), step: {} },
     { label: `tfjs, ${cores} threads`, server: tfjs(cores), step: {} },

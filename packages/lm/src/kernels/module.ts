@@ -176,11 +176,22 @@ export class Kernels {
     // Opening the job (its sequence number into `next`) comes last, with a fence.
     Atomics.store(v, 2, this.seq << 16);
     if (this.pool) {
-      this.pool.run(this.instance, this.job, this.seq, work >= POOL_MIN_WORK && ntasks > 1);
+      this.pool.run(
+        this.instance,
+        this.job,
+        this.seq,
+        poolEnabled && work >= POOL_MIN_WORK && ntasks > 1,
+      );
     } else {
       this.instance.exports.run(this.job, 0, this.seq);
     }
   }
+}
+
+let poolEnabled = true;
+/** Lets jobs run on the pool's threads (default) or only on the calling thread (benchmarks). */
+export function useKernelThreads(on: boolean): void {
+  poolEnabled = on;
 }
 
 const byBackend = new WeakMap<object, Kernels>();
