@@ -3,7 +3,7 @@
 // through the `webgpu` package's Dawn) and on the CPU (wasm, one thread) in the same run, seconds per
 // step side by side. A backend that does not start is reported with the reason and skipped.
 //
-//   node --import tsx bench/gpu-step.ts [--steps N]
+//   node --import tsx bench/gpu-step.ts [--steps N] [--backends wasm,tensorflow-gpu,webgpu]
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,12 @@ import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_MODEL_DIR, selectBackend } from '@va/lm';
 import { buildTrainer, type StepShape } from './ppo-side.js';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '3' },
+    backends: { type: 'string', default: 'wasm,tensorflow-gpu,webgpu' },
+  },
+});
 const steps = Number(values.steps);
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -65,7 +70,7 @@ async function start(name: string): Promise<string | undefined> {
 }
 
 const table: string[] = [];
-for (const backend of ['wasm', 'tensorflow-gpu', 'webgpu']) {
+for (const backend of values.backends!.split(',')) {
   const failed = await start(backend);
   if (failed) {
     print(`${backend}: not started: ${failed}`);
