@@ -62,8 +62,14 @@ export class CausalLM {
   readonly config: ModelConfig;
   /** The tokenizer loaded beside the weights, when the folder had one. */
   readonly tokenizer: Tokenizer | undefined;
-  /** The folder the model was loaded from (tokenizer files are copied from it on save). */
+  /** The folder the model was loaded from. */
   readonly sourceDir: string | undefined;
+  /**
+   * The tokenizer and generation files of that folder (`tokenizer.json`, `generation_config.json`,
+   * ...; `TOKENIZER_FILES`), by name, read when it was loaded: a save writes them, so that a
+   * saved model is a complete folder even once the one it came from is gone.
+   */
+  readonly companionFiles: ReadonlyMap<string, Uint8Array>;
   private readonly params: Map<string, tf.Variable>;
   private adapter: LoraAdapter | undefined;
   private disposed = false;
@@ -78,6 +84,7 @@ export class CausalLM {
     options: {
       tokenizer?: Tokenizer;
       sourceDir?: string;
+      companionFiles?: ReadonlyMap<string, Uint8Array>;
       /** Delete each entry of `params` once copied to the backend (loading: less peak memory). */
       consume?: boolean;
     } = {},
@@ -85,6 +92,7 @@ export class CausalLM {
     this.config = config;
     this.tokenizer = options.tokenizer;
     this.sourceDir = options.sourceDir;
+    this.companionFiles = options.companionFiles ?? new Map();
     checkFitsBackend(config, tf.getBackend(), 'CausalLM');
     this.params = new Map();
     for (const [name, p] of [...params]) {

@@ -1,7 +1,6 @@
 // Saving a model as Hugging Face's `save_pretrained` lays it out: config.json, model.safetensors (or
 // shards with model.safetensors.index.json) with HF tensor names and layouts, tokenizer files.
 
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CausalLM } from './causal-lm.js';
@@ -18,7 +17,7 @@ export interface SaveOptions {
   dtype?: SafetensorsDtype;
   /** Shard above this many bytes (default 5 GB, as transformers). */
   maxShardBytes?: number;
-  /** Copy the tokenizer files of the folder the model came from (default true). */
+  /** Write the tokenizer and generation files of the folder the model came from (default true). */
   copyTokenizer?: boolean;
 }
 
@@ -47,10 +46,19 @@ export async function saveCausalLM(
   });
   const config = modelConfigToJson(model.config, { torch_dtype: TORCH_DTYPE[dtype] });
   await writeFile(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const from = model.sourceDir;
-  if ((options.copyTokenizer ?? true) && from && resolve(from) !== resolve(dir)) {
-    for (const file of TOKENIZER_FILES) {
-      if (existsSync(join(from, file))) await copyFile(join(from, file), join(dir, file));
+  if (options.copyTokenizer ?? true) {
+    // From memory (read at load): the source folder may be gone, e.g. a pruned checkpoint.
+    for (const [file, data] of model.companionFiles) await writeFile(join(dir, file), data);
+    const from = model.sourceDir;
+    if (model.companionFiles.size === 0 && from && resolve(from) !== resolve(dir)) {
+      for (const file of TOKENIZER_FILES) {
+        await copyFile(join(from, file), join(dir, file)).catch(ignoreMissing);
+      }
     }
   }
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT') return undefined;
+  throw error;
 }

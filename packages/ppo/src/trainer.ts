@@ -827,6 +827,7 @@ function frozenCopy(policy: CausalLM): CausalLM {
   const copy = new CausalLM(policy.config, policy.readParams(), {
     tokenizer: policy.tokenizer,
     sourceDir: policy.sourceDir,
+    companionFiles: policy.companionFiles,
   });
   for (const v of copy.variables.values()) v.trainable = false;
   return copy;
