@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { writeError } from './atomic-file.js';
 import { ResourceError } from './errors.js';
 
 /** Options of the path checks. */
@@ -194,21 +195,22 @@ export async function replaceDirectory<T>(
   const full = resolve(target);
   const suffix = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const tmp = join(dirname(full), `.${basename(full)}.tmp-${suffix}`);
-  await mkdir(tmp, { recursive: true });
+  const removeTmp = () => rm(tmp, { recursive: true, force: true }).catch(() => undefined);
   let result: T;
   try {
+    await mkdir(tmp, { recursive: true });
     result = await write(tmp);
   } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
+    await removeTmp();
+    throw writeError(full, error);
   }
   const old = join(dirname(full), `.${basename(full)}.old-${suffix}`);
   try {
     await rename(full, old);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      await rm(tmp, { recursive: true, force: true });
-      throw error;
+      await removeTmp();
+      throw writeError(full, error);
     }
   }
   await rename(tmp, full);

@@ -1,4 +1,12 @@
-export { writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
+export { writeError, writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
+export {
+  checkedRewardModel,
+  checkRewardScores,
+  checkTrueScore,
+  DEFAULT_REWARD_TIME_LIMIT_S,
+  rewardTimeLimitSeconds,
+  withTimeLimit,
+} from './checked-reward.js';
 export { EXIT, exitCodeOf, isSystemError, runCommand } from './command.js';
 export {
   callerDirectory,
@@ -42,6 +50,15 @@ export {
   parseCommandLine,
   parseNumberFlag,
 } from './flags.js';
+export {
+  FolderLock,
+  FolderLockedError,
+  LOCK_DIR,
+  type LockFolderOptions,
+  type LockHolder,
+  lockFolder,
+  readFolderLock,
+} from './folder-lock.js';
 export { formatDuration, formatNumber } from './format.js';
 export {
   formatProgress,

@@ -1,6 +1,7 @@
 // Reward models by name, as a command line or a config file names them (`offline`, `ensemble:<dir>`,
 // `module:<file.js>`): one registry of factories that a program extends, each given the run's seed.
 
+import { checkedRewardModel, rewardTimeLimitSeconds } from './checked-reward.js';
 import { nearestName } from './config.js';
 import { describeValue, ResourceError, UsageError, ValidationError } from './errors.js';
 import { moduleFile } from './module-file.js';
@@ -20,6 +21,11 @@ export interface RewardModelContext {
   readonly baseDir?: string;
   /** Aborts a factory's slow work (loading a model, a first request). */
   readonly signal?: AbortSignal;
+  /**
+   * Seconds each `score()` call of the model has to answer (default: `VA_REWARD_TIME_LIMIT`, else
+   * 600, `DEFAULT_REWARD_TIME_LIMIT_S`).
+   */
+  readonly timeLimitSeconds?: number;
 }
 
 /**
@@ -149,7 +155,8 @@ export class RewardModelRegistry {
   /**
    * The reward model `spec` names, made by its factory with `context`. An unknown name is a
    * {@link UsageError} listing the known ones; what the factory returns is checked to be a
-   * RewardModel (`{ name, score() }`).
+   * RewardModel (`{ name, score() }`), and is returned behind {@link checkedRewardModel}: every
+   * answer checked, each call with its time limit, every failure naming `spec`.
    */
   async create(spec: string, context: RewardModelContext): Promise<RewardModel> {
     const where = 'RewardModelRegistry.create';
@@ -184,6 +191,6 @@ export class RewardModelRegistry {
             : `fix the factory registered as '${name}'`),
       );
     }
-    return model;
+    return checkedRewardModel(model, spec, context.timeLimitSeconds ?? rewardTimeLimitSeconds());
   }
 }

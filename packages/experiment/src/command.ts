@@ -14,6 +14,7 @@ import {
   type Logger,
   parseCommandLine,
   ResourceError,
+  readFolderLock,
   streamLogger,
   UsageError,
 } from '@va/core';
@@ -159,7 +160,11 @@ async function experimentCommand(
     const queued = await queueStatusOf(run, config, values, logger);
     if (sub === 'status') {
       const s = queued ?? (await runStatus(run, config));
-      out.write(`${run.root}\n${statusLine(s)}\n`);
+      const holder = await readFolderLock(run.root);
+      const running = holder
+        ? `running: ${holder.command}, pid ${holder.pid} on ${holder.host}, since ${holder.since}\n`
+        : '';
+      out.write(`${run.root}\n${running}${statusLine(s)}\n`);
       return 0;
     }
     const files = await writeReport(run, await collectResults(run, config));
@@ -198,10 +203,15 @@ async function experimentCommand(
         });
   if (!quiet && process.stderr.isTTY) process.stderr.write('\n');
   const results = await collectResults(run, result.config);
-  const files = await writeReport(run, results);
-  logger.info(`report: ${files.markdown}`);
+  // Jobs that failed (a full disk, say) are the news; a report that cannot be written then too is not.
+  const files = await writeReport(run, results).catch((error: Error) => {
+    if (result.failed.length === 0) throw error;
+    logger.warn(`va experiment: no report: ${error.message}`);
+    return undefined;
+  });
+  if (files) logger.info(`report: ${files.markdown}`);
   out.write(
-    `${JSON.stringify({ dir: run.root, report: files.markdown, results: files.results, ran: result.ran, skipped: result.skipped, seconds: Math.round(result.seconds) })}\n`,
+    `${JSON.stringify({ dir: run.root, report: files?.markdown, results: files?.results, ran: result.ran, skipped: result.skipped, seconds: Math.round(result.seconds) })}\n`,
   );
   if (result.failed.length > 0) {
     throw new RunFailedError(

@@ -12,8 +12,10 @@ import {
   checkOutputDir,
   formatDuration,
   type Logger,
+  lockFolder,
   silentLogger,
   VaError,
+  writeError,
 } from '@va/core';
 import { selectBackend } from '@va/lm';
 import { ExperimentConfig, type ResolvedExperimentConfig } from './config.js';
@@ -154,7 +156,15 @@ function attemptOf(a: {
   const logOf = (slot: number) => {
     if (!a.logs[slot]) {
       mkdirSync(run.logsDir, { recursive: true });
-      a.logs[slot] = createWriteStream(join(run.logsDir, `worker-${slot}.log`), { flags: 'a' });
+      const path = join(run.logsDir, `worker-${slot}.log`);
+      const log = createWriteStream(path, { flags: 'a' });
+      // A full disk fails the jobs' own writes, which say so; the log only goes quiet.
+      let warned = false;
+      log.on('error', (e) => {
+        if (!warned) a.logger.warn(`va experiment: ${(writeError(path, e) as Error).message}`);
+        warned = true;
+      });
+      a.logs[slot] = log;
     }
     return a.logs[slot];
   };
@@ -189,13 +199,32 @@ function attemptOf(a: {
  * returns. Writing the report is the caller's next step (`writeReport`).
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<RunExperimentResult> {
-  const { signal } = options;
-  signal?.throwIfAborted();
+  options.signal?.throwIfAborted();
   const started = performance.now();
-  const logger = options.logger ?? silentLogger;
   const run = new RunDir(options.dir);
   const config = ExperimentConfig.resolve(options.config ?? {});
   await preflight(run, config);
+  // One run per folder: a second one is refused at once, naming this one.
+  const lock = await lockFolder(run.root, {
+    command: 'va experiment run',
+    label: 'the run folder',
+    hint: `'va experiment status --dir ${run.root}' and 'va experiment report' work beside it`,
+  });
+  try {
+    return await runLocked(run, config, options, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(
+  run: RunDir,
+  config: ResolvedExperimentConfig,
+  options: RunExperimentOptions,
+  started: number,
+): Promise<RunExperimentResult> {
+  const { signal } = options;
+  const logger = options.logger ?? silentLogger;
   const state = await run.init(config);
   const jobs = jobsOf(config);
   const schedule = new JobSchedule(jobs, await run.doneJobs(jobs), {

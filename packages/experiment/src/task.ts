@@ -4,9 +4,9 @@
 
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ResourceError, UsageError } from '@va/core';
 import Sentiment from 'sentiment';
+import { moduleTrueReward } from './module-true-reward.js';
 
 /** The embedded task's prompts: 512 training and 128 evaluation openings (scripts/make-prompts.ts). */
 export const REVIEW_OPENINGS = join(import.meta.dirname, '..', 'assets', 'review-openings.jsonl');
@@ -78,26 +78,13 @@ export function sentimentReward(): TrueReward {
 
 /**
  * The true reward `spec` names: `sentiment`, or `module:<file.js>` whose default export is a
- * `TrueReward` ({ name, score(prompt, response) }) or a function returning one.
+ * `TrueReward` ({ name, score(prompt, response) }) or a function returning one (see
+ * `moduleTrueReward`: its calls are checked and time-limited).
  */
 export async function loadTrueReward(spec: string): Promise<TrueReward> {
   if (spec === 'sentiment') return sentimentReward();
   if (spec.startsWith('module:') && spec.length > 7) {
-    const file = resolve(spec.slice(7));
-    const mod = (await import(pathToFileURL(file).href).catch((cause) => {
-      throw new ResourceError(
-        `trueReward '${spec}': cannot import ${file} (${(cause as Error).message})`,
-      );
-    })) as { default?: unknown };
-    const made =
-      typeof mod.default === 'function' ? await (mod.default as () => unknown)() : mod.default;
-    const reward = made as TrueReward | undefined;
-    if (!reward || typeof reward.score !== 'function') {
-      throw new ResourceError(
-        `trueReward '${spec}': the default export of ${file} must be { name, score(prompt, response) } or a function returning one`,
-      );
-    }
-    return { name: reward.name ?? spec, score: (p, r) => reward.score(p, r) };
+    return moduleTrueReward(spec, resolve(spec.slice(7)));
   }
   throw new UsageError(`unknown trueReward '${spec}'; expected 'sentiment' or 'module:<file.js>'`);
 }

@@ -4,12 +4,9 @@
 // enqueueing the same run again adds nothing; a changed config and paths outside the store are
 // refused; no password or key shows in anything the run wrote or printed.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { runCommand } from '@va/core';
 import { tempDir } from '@va/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,46 +20,22 @@ import { collectResults } from '../src/results.js';
 import { configHash, jobsOf, RunDir } from '../src/run-dir.js';
 import { runExperiment } from '../src/run-experiment.js';
 import { testRedis } from './redis.js';
+import { sleep, startVa } from './va-process.js';
 
 const redis = await testRedis();
 afterAll(async () => {
   if (typeof redis !== 'string') await redis.stop();
 });
 
-const here = join(import.meta.dirname, '..');
-const cli = join(here, 'src', 'cli.ts');
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** A judge key a worker's environment holds: it must never travel with a job. */
 const API_KEY = 'sk-test-0123456789abcdefghij';
 
-interface Proc {
-  readonly child: ChildProcess;
-  output: string;
-  readonly exited: Promise<number | null>;
-}
-
-function va(args: string[], env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(process.execPath, ['--import', tsx, cli, ...args], {
-    cwd: here,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const p: Proc = {
-    child,
-    output: '',
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-  };
-  child.stdout!.on('data', (d) => (p.output += d));
-  child.stderr!.on('data', (d) => (p.output += d));
-  return p;
-}
+const va = startVa;
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(typeof redis === 'string')(
   `runs on a queue${typeof redis === 'string' ? ` (${redis})` : ''}`,

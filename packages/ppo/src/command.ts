@@ -8,6 +8,7 @@ import {
   defineConfig,
   is,
   type Logger,
+  lockFolder,
   parseCommandLine,
   RewardModelRegistry,
   streamLogger,
@@ -133,6 +134,25 @@ export async function ppoCommand(argv: readonly string[], io: PPOCommandIO = {})
     settings.backend === 'auto' ? {} : { backend: settings.backend },
   );
   logger.info(`backend: ${backend} (${reason})`);
+  const outDir = resolve(settings.out);
+  // One run per folder: a second `va ppo --out` on it is refused at once, naming the first.
+  const lock = await lockFolder(outDir, { command: 'va ppo', label: '--out' });
+  try {
+    return await trainCommand(settings, config, prompts, outDir, io, logger);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainCommand(
+  settings: PPOCommandConfig,
+  config: PPOConfig,
+  prompts: Awaited<ReturnType<typeof readPrompts>>,
+  outDir: string,
+  io: PPOCommandIO,
+  logger: Logger,
+): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
   const rewards = io.rewards ?? moduleRewardsOnly();
   const reward = await rewards.create(settings.reward, { seed: config.seed });
   const source = settings.model === 'default' ? DEFAULT_MODEL_DIR : settings.model;
@@ -142,7 +162,7 @@ export async function ppoCommand(argv: readonly string[], io: PPOCommandIO = {})
       reward,
       prompts,
       config,
-      outDir: resolve(settings.out),
+      outDir,
       lora: settings.lora ?? undefined,
       logger,
       onProgress: settings.quiet ? undefined : streamProgress(io.stderr ?? process.stderr),

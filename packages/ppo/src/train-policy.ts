@@ -12,6 +12,7 @@ import {
   type RewardModel,
   silentLogger,
   ValidationError,
+  writeError,
   writeFileAtomic,
 } from '@va/core';
 import type { CausalLM, LoraOptions } from '@va/lm';
@@ -206,7 +207,9 @@ export async function trainPolicy(options: TrainPolicyOptions): Promise<TrainPol
       const stats = await trainer.step(indices.map((i) => options.prompts[i]!));
       const row = { step: step + 1, ...stats };
       history.push(row);
-      await appendFile(logPath, `${JSON.stringify(row)}\n`);
+      await appendFile(logPath, `${JSON.stringify(row)}\n`).catch((e) => {
+        throw writeError(logPath, e);
+      });
       const done = step + 1;
       const due = config.saveEvery > 0 && done % config.saveEvery === 0 && done < config.steps;
       if (due) {

@@ -6,6 +6,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import {
+  checkRewardScores,
   DivergenceError,
   deriveSeed,
   type Logger,
@@ -291,7 +292,7 @@ export class PPOTrainer {
     const scores = await this.reward.score(queriesForReward, {
       rng: new Rng(deriveSeed(c.seed, 'reward', step)),
     });
-    checkScores(scores, queries.length, this.reward.name);
+    checkRewardScores(this.reward.name, scores, queries.length);
     const trainScores = this.trainingScores(scores);
     clock.lap('score');
 
@@ -831,32 +832,6 @@ function frozenCopy(policy: CausalLM): CausalLM {
   });
   for (const v of copy.variables.values()) v.trainable = false;
   return copy;
-}
-
-function checkScores(scores: readonly RewardScore[], n: number, name: string): void {
-  const where = 'PPOTrainer.step';
-  if (!Array.isArray(scores) || scores.length !== n) {
-    throw new ValidationError(
-      where,
-      `${name}.score(...)`,
-      `${n} scores (one per prompt)`,
-      Array.isArray(scores) ? `${scores.length} scores` : scores,
-    );
-  }
-  scores.forEach((s, i) => {
-    for (const key of ['mean', 'sample', 'variance'] as const) {
-      const v = s?.[key];
-      if (typeof v !== 'number' || !Number.isFinite(v) || (key === 'variance' && v < 0)) {
-        throw new ValidationError(
-          where,
-          `scores[${i}].${key}`,
-          key === 'variance' ? 'a finite number >= 0' : 'a finite number',
-          v,
-          `The reward model '${name}' returned it for prompt ${i}; fix the reward model or filter its answers`,
-        );
-      }
-    }
-  });
 }
 
 function checkFinite(row: readonly number[], what: string, index: number): void {

@@ -125,11 +125,11 @@ describe('PPOTrainer', () => {
       PPOTrainer.create({ policy, reward, config: SMALL });
     const t1 = await make(bad((i) => (i === 2 ? { sample: Number.NaN } : {})));
     await expect(t1.step(prompts)).rejects.toThrow(
-      "PPOTrainer.step: argument 'scores[2].sample' must be a finite number, got NaN. The reward model 'bad' returned it for prompt 2",
+      "reward model 'bad': score() answered NaN for [2].sample; expected a finite number. Fix the reward model",
     );
     const t2 = await make(bad(() => ({ variance: -0.5 })));
     await expect(t2.step(prompts)).rejects.toThrow(
-      /'scores\[0\].variance' must be a finite number >= 0, got -0.5/,
+      /score\(\) answered -0.5 for \[0\].variance; expected a finite number >= 0/,
     );
     await expect(t2.step([])).rejects.toThrow(ValidationError);
     await expect(t2.step([])).rejects.toThrow(/'prompts' must be a non-empty array of prompts/);
@@ -138,7 +138,7 @@ describe('PPOTrainer', () => {
     );
     const t3 = await make({ name: 'short', score: async () => [] } as never);
     await expect(t3.step(prompts)).rejects.toThrow(
-      /must be 4 scores \(one per prompt\), got "0 scores"/,
+      /score\(\) answered 0 scores for 4 queries; expected one score per query/,
     );
     await expect(
       PPOTrainer.create({ policy, reward: lengthReward, config: { clipRange: -1 } }),
