@@ -10,7 +10,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmdirSync } from 'node:fs';
-import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@va/core';
@@ -18,7 +18,16 @@ import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
 import { ExperimentConfig, SMOKE_CONFIG } from '../src/config.js';
 import { jobsOf, RunDir } from '../src/run-dir.js';
-import { killAll, runVa, sleep, startVa, type VaProcess, waitFor } from './va-process.js';
+import {
+  exists,
+  killAll,
+  ppoLogRows,
+  runVa,
+  sleep,
+  startVa,
+  type VaProcess,
+  waitFor,
+} from './va-process.js';
 
 const tmp = tempDir('va-kill-resume-');
 const config = {
@@ -48,13 +57,7 @@ async function outcome(dir: string) {
     const { seconds: _s, ...result } = (await run.readResult<Record<string, unknown>>(job)) ?? {};
     results[job.id] = result;
     if (job.kind !== 'train') continue;
-    const text = await readFile(join(dir, job.id, 'ppo', 'log.jsonl'), 'utf8');
-    logs[job.id] = text
-      .trim()
-      .split('\n')
-      .map((l) =>
-        Object.fromEntries(Object.entries(JSON.parse(l)).filter(([k]) => !k.startsWith('time/'))),
-      );
+    logs[job.id] = await ppoLogRows(join(dir, job.id, 'ppo'));
   }
   return { results, logs };
 }
@@ -103,12 +106,6 @@ const noMount = (() => {
 })();
 
 let baseline: Awaited<ReturnType<typeof outcome>> | undefined;
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 describe('va experiment run, beside another and killed', () => {
   it('refuses a second run, resumes after SIGKILLs, and ends with the uninterrupted numbers', async () => {
@@ -309,6 +306,8 @@ describe('va experiment run, beside another and killed', () => {
       expect(html.match(new RegExp(`</${tag}>`, 'g'))?.length ?? 0, tag).toBe(open);
     }
     const md = await readFile(join(dir, 'report', 'REPORT.md'), 'utf8');
-    expect(md).not.toMatch(/<script|<img|<\/details>/);
+    // Markdown: every such character backslash-escaped.
+    expect(md).not.toMatch(/(?<!\\)<(script|img|\/details)/);
+    expect(md).toContain('\\<script\\>alert\\(1\\)');
   }, 300_000);
 });

@@ -3,13 +3,13 @@
 // generation_config.json, model.safetensors; the value head beside it under TRL's names), the same
 // bytes, and it loads on its own with its tokenizer; every step is logged once, with the same stats.
 
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_DIR, loadCausalLM } from '@va/lm';
 import { parseSafetensors } from '@va/lm/safetensors';
 import { tempDir } from '@va/test-utils';
 import { describe, expect, it } from 'vitest';
-import { killAll, runVa, startVa, waitFor } from './va-process.js';
+import { exists, killAll, ppoLogRows, runVa, startVa, waitFor } from './va-process.js';
 
 const tmp = tempDir('va-ppo-resume-');
 
@@ -24,23 +24,6 @@ const config = {
     generation: { maxNewTokens: 6, minNewTokens: 2, doSample: true, topK: 50 },
   },
 };
-
-/** log.jsonl's rows without the timings, which differ from run to run. */
-async function logRows(dir: string): Promise<Record<string, unknown>[]> {
-  const text = await readFile(join(dir, 'log.jsonl'), 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) =>
-      Object.fromEntries(Object.entries(JSON.parse(line)).filter(([k]) => !k.startsWith('time/'))),
-    );
-}
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 describe('va ppo, killed and resumed', () => {
   it('ends with the complete policy folder an uninterrupted run writes', async () => {
@@ -91,7 +74,7 @@ describe('va ppo, killed and resumed', () => {
     expect(await readFile(join(policy, 'model.safetensors'))).toEqual(
       await readFile(join(whole, 'final', 'policy', 'model.safetensors')),
     );
-    expect(await logRows(cut)).toEqual(await logRows(whole));
+    expect(await ppoLogRows(cut)).toEqual(await ppoLogRows(whole));
     const head = parseSafetensors(
       new Uint8Array(await readFile(join(cut, 'final', 'value_head.safetensors'))),
     );

@@ -2,6 +2,7 @@
 // its output as it comes, its exit, SIGKILL of it and of its job processes.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -104,4 +105,22 @@ export async function waitFor(
     await sleep(25);
   }
   return test();
+}
+
+/** Whether `path` exists. */
+export const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+/** A PPO run's `log.jsonl` rows without their timings (`time/...`), which differ between runs. */
+export async function ppoLogRows(ppoDir: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(join(ppoDir, 'log.jsonl'), 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((line) =>
+      Object.fromEntries(Object.entries(JSON.parse(line)).filter(([k]) => !k.startsWith('time/'))),
+    );
 }
