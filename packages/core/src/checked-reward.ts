@@ -10,7 +10,7 @@ export const DEFAULT_REWARD_TIME_LIMIT_S = 600;
 
 /** The time limit of one `score()` call, in seconds: `VA_REWARD_TIME_LIMIT`, else the default. */
 export function rewardTimeLimitSeconds(
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = globalThis.process?.env ?? {},
 ): number {
   const text = env.VA_REWARD_TIME_LIMIT;
   if (text === undefined || text === '') return DEFAULT_REWARD_TIME_LIMIT_S;
@@ -65,7 +65,7 @@ export async function withTimeLimit<T>(
   what: string,
   abort?: AbortController,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new ResourceError(

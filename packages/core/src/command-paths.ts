@@ -6,8 +6,8 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { writeError } from './atomic-file.js';
 import { ResourceError } from './errors.js';
+import { writeError } from './write-error.js';
 
 /** Options of the path checks. */
 export interface PathCheckOptions {

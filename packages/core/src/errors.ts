@@ -52,6 +52,26 @@ export class UsageError extends VaError {}
 /** A file, model, tensor or other named resource is missing or does not fit. */
 export class ResourceError extends VaError {}
 
+/** Who holds a folder's lock (`lockFolder`). */
+export interface LockHolder {
+  readonly host: string;
+  readonly pid: number;
+  /** ISO time it was taken. */
+  readonly since: string;
+  /** What holds it, e.g. `va experiment run`. */
+  readonly command: string;
+}
+
+/** A folder is locked by a live process (or one on another host, which cannot be checked). */
+export class FolderLockedError extends ResourceError {
+  constructor(
+    message: string,
+    readonly holder: LockHolder,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Training produced a non-finite loss, gradient or weight: the message names the step and the likely
  * cause (usually a learning rate too high), and nothing trained is saved.

@@ -6,27 +6,9 @@
 import { link, mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ResourceError } from './errors.js';
+import { FolderLockedError, type LockHolder, ResourceError } from './errors.js';
 
-/** Who holds a folder's lock. */
-export interface LockHolder {
-  readonly host: string;
-  readonly pid: number;
-  /** ISO time it was taken. */
-  readonly since: string;
-  /** What holds it, e.g. `va experiment run`. */
-  readonly command: string;
-}
-
-/** The folder is locked by a live process (or one on another host, which cannot be checked). */
-export class FolderLockedError extends ResourceError {
-  constructor(
-    message: string,
-    readonly holder: LockHolder,
-  ) {
-    super(message);
-  }
-}
+export type { LockHolder } from './errors.js';
 
 /** The lock's folder inside the locked one. */
 export const LOCK_DIR = '.lock';
@@ -71,8 +53,14 @@ export async function readFolderLock(folder: string): Promise<LockHolder | undef
   return state.released ? undefined : state.holder;
 }
 
-/** A held lock; {@link FolderLock.release} frees it (a process that dies leaves it to be taken over). */
-export class FolderLock {
+/** A held lock; `release()` frees it (a process that dies leaves it to be taken over). */
+export interface FolderLock {
+  readonly folder: string;
+  readonly holder: LockHolder;
+  release(): Promise<void>;
+}
+
+class HeldLock implements FolderLock {
   #released = false;
   constructor(
     readonly folder: string,
@@ -172,7 +160,7 @@ async function takeLock(
       const g = Number(/^(\d{10})\./.exec(name)?.[1]);
       if (g > 0 && g < gen - KEEP) await rm(join(dir, name), { force: true });
     }
-    return new FolderLock(folder, holder, gen);
+    return new HeldLock(folder, holder, gen);
   }
   throw new ResourceError(
     `${label} ${folder}: its lock ${dir} changed hands 20 times while being taken; try again`,

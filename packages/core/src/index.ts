@@ -1,4 +1,4 @@
-export { writeError, writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
+export { writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
 export {
   checkedRewardModel,
   checkRewardScores,
@@ -35,6 +35,7 @@ export {
   ConfigError,
   DivergenceError,
   describeValue,
+  FolderLockedError,
   RemoteError,
   ResourceError,
   UsageError,
@@ -51,8 +52,7 @@ export {
   parseNumberFlag,
 } from './flags.js';
 export {
-  FolderLock,
-  FolderLockedError,
+  type FolderLock,
   LOCK_DIR,
   type LockFolderOptions,
   type LockHolder,
@@ -96,4 +96,5 @@ export {
   type NumberBounds,
   type VectorChecks,
 } from './validate.js';
+export { writeError } from './write-error.js';
 export { fillStandardNormal } from './ziggurat.js';

@@ -4,9 +4,10 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeError, writeFileAtomic, writeJsonAtomic } from '../src/atomic-file.js';
+import { writeFileAtomic, writeJsonAtomic } from '../src/atomic-file.js';
 import { replaceDirectory } from '../src/command-paths.js';
 import { ResourceError } from '../src/errors.js';
+import { writeError } from '../src/write-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'va-core-atomic-'));
 afterAll(() => rm(tmp, { recursive: true, force: true }));

@@ -9,7 +9,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FolderLockedError, LOCK_DIR, lockFolder, readFolderLock } from '../src/folder-lock.js';
+import { FolderLockedError } from '../src/errors.js';
+import { LOCK_DIR, lockFolder, readFolderLock } from '../src/folder-lock.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'va-core-lock-'));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;

@@ -55,6 +55,9 @@ export const fileExists: typeof Node.fileExists = async (path) => {
   }
 };
 
+/** A page never saves a model, so it keeps none of its files. */
+export const readFilesIfPresent: typeof Node.readFilesIfPresent = async () => new Map();
+
 const instead = 'keep the model in memory (readParams, serializeSafetensors), or save it from Node';
 export const makeDirectory: typeof Node.makeDirectory = nodeOnly('saving a model', instead);
 export const writeFile: typeof Node.writeFile = nodeOnly('saving a model', instead);

@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile as writeToFile } from 'node:fs/promises';
 
-export { join } from 'node:path';
+import { join } from 'node:path';
+
+export { join };
 
 /** The text of `path` (UTF-8); rejects when it cannot be read. */
 export function readText(path: string): Promise<string> {
@@ -29,4 +31,21 @@ export async function makeDirectory(path: string): Promise<void> {
 /** Writes `data` to `path`. */
 export function writeFile(path: string, data: string | Uint8Array): Promise<void> {
   return writeToFile(path, data);
+}
+
+/**
+ * The files among `names` in `dir` that exist, by name (what a loaded model keeps to write again
+ * on save; the browser build, which never saves, reads none).
+ */
+export async function readFilesIfPresent(
+  dir: string,
+  names: readonly string[],
+): Promise<Map<string, Uint8Array>> {
+  const found = await Promise.all(
+    names.map(async (name) => {
+      const path = join(dir, name);
+      return existsSync(path) ? ([name, await readBytes(path)] as const) : undefined;
+    }),
+  );
+  return new Map(found.filter((f) => f !== undefined));
 }

@@ -7,7 +7,7 @@ import type { ModelConfig } from './architectures/index.js';
 import { type BackendName, selectBackend } from './backend.js';
 import { CausalLM, paramVariable } from './causal-lm.js';
 import { countParameters, parseModelConfig } from './config.js';
-import { fileExists, join, readBytes, readText } from './files.js';
+import { fileExists, join, readFilesIfPresent, readText } from './files.js';
 import { iterateSafetensorsFolder } from './safetensors.js';
 import { TOKENIZER_FILES } from './save.js';
 import { type ModelSourceOptions, resolveModelSource } from './source.js';
@@ -60,7 +60,7 @@ export async function loadCausalLM(source: string, options: LoadOptions = {}): P
   let companionFiles: Map<string, Uint8Array>;
   try {
     if (withTokenizer && hasTokenizer) tokenizer = await loadTokenizer(dir);
-    companionFiles = await readCompanionFiles(dir);
+    companionFiles = await readFilesIfPresent(dir, TOKENIZER_FILES);
   } catch (error) {
     for (const v of variables.values()) v.dispose();
     throw error;
@@ -123,16 +123,4 @@ async function readWeights(
   }
   // Spec order, whatever the file's order: variables (and optimizer state) line up across loads.
   return new Map([...specs.keys()].map((k) => [k, made.get(k)!]));
-}
-
-/** The tokenizer and generation files of `dir` ({@link TOKENIZER_FILES}) that exist, by name. */
-async function readCompanionFiles(dir: string): Promise<Map<string, Uint8Array>> {
-  const found = await Promise.all(
-    TOKENIZER_FILES.map(async (file) =>
-      (await fileExists(join(dir, file)))
-        ? ([file, await readBytes(join(dir, file))] as const)
-        : undefined,
-    ),
-  );
-  return new Map(found.filter((f) => f !== undefined));
 }
