@@ -136,3 +136,11 @@ export function gatedMlp(
   const up = gated(gate, w.linear(`${prefix}.mlp.up_proj`, m), act) as tf.Tensor2D;
   return w.linear(`${prefix}.mlp.down_proj`, up);
 }
+
+/**
+ * The weight of the norm after layer `i`'s residual stream: the next layer's input norm, or the
+ * final one after the last (the Llama layout's names), which a layer's closing residual add feeds.
+ */
+export function nextInputNorm(i: number, numLayers: number): string {
+  return i + 1 < numLayers ? `model.layers.${i + 1}.input_layernorm.weight` : 'model.norm.weight';
+}

@@ -5,7 +5,14 @@ import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
 import { addRmsNorm, embed, geluErf, geluTanh, rmsNorm, softcap } from '../ops.js';
 import type { Architecture, CommonConfig } from './architecture.js';
-import { causalBias, gatedMlp, type LayerCache, rotary, rotarySelfAttention } from './blocks.js';
+import {
+  causalBias,
+  gatedMlp,
+  type LayerCache,
+  nextInputNorm,
+  rotary,
+  rotarySelfAttention,
+} from './blocks.js';
 import { DECODER_LAYOUT, type DecoderKeys, decoderCommon, decoderFields } from './decoder.js';
 import { optionalPositive, optionalPositiveInteger, pick } from './fields.js';
 
@@ -269,14 +276,7 @@ const stack: Architecture<GemmaModelConfig>['stack'] = (config, w, inp) => {
     );
     let f = gatedMlp(w, prefix, mid.normed, act);
     if (config.sandwichNorms) f = norm(f, `${prefix}.post_feedforward_layernorm.weight`);
-    // The next layer's input norm, or the final one after the last.
-    const next = addNorm(
-      mid.x,
-      f,
-      i + 1 < config.numLayers
-        ? `model.layers.${i + 1}.input_layernorm.weight`
-        : 'model.norm.weight',
-    );
+    const next = addNorm(mid.x, f, nextInputNorm(i, config.numLayers));
     x = next.x;
     a = next.normed;
   }

@@ -5,7 +5,14 @@ import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
 import { addRmsNorm, embed, rmsNorm, silu } from '../ops.js';
 import type { Architecture, CommonConfig } from './architecture.js';
-import { causalBias, gatedMlp, type LayerCache, rotary, rotarySelfAttention } from './blocks.js';
+import {
+  causalBias,
+  gatedMlp,
+  type LayerCache,
+  nextInputNorm,
+  rotary,
+  rotarySelfAttention,
+} from './blocks.js';
 import { DECODER_LAYOUT, type DecoderKeys, decoderCommon, decoderFields } from './decoder.js';
 import { optionalPositiveInteger, pick } from './fields.js';
 
@@ -126,13 +133,10 @@ const stack: Architecture<LlamaModelConfig>['stack'] = (config, w, inp) => {
       rotarySelfAttention(config, w, inp, a, at, cache),
       `${prefix}.post_attention_layernorm.weight`,
     );
-    // The next layer's input norm, or the final one after the last.
     const next = addNorm(
       mid.x,
       gatedMlp(w, prefix, mid.normed, silu),
-      i + 1 < config.numLayers
-        ? `model.layers.${i + 1}.input_layernorm.weight`
-        : 'model.norm.weight',
+      nextInputNorm(i, config.numLayers),
     );
     x = next.x;
     a = next.normed;

@@ -4,7 +4,7 @@
 // so no split, transpose or merge copies are made, forward or backward.
 
 import * as tf from '@tensorflow/tfjs';
-import { bits, K, kernelsOf } from './module.js';
+import { bits, K, type Kernels, kernelsOf } from './module.js';
 
 /** q, k and v as three tensors, or (packed) one tensor holding all three, as GPT-2's c_attn writes. */
 export const ATTENTION = 'VaLmAttention';
@@ -63,6 +63,32 @@ function layoutArgs(base: number, l: HeadLayout): number[] {
   return [base + 4 * l.offset, l.bs, l.ts, l.hs];
 }
 
+/**
+ * The arguments both directions share: dims, q k v, the output's (or its gradient's) rows
+ * [b * t, h * hd] at `rows`, the bias, the weights, scale, cap and the per-thread scratch.
+ */
+function sharedArgs(
+  kern: Kernels,
+  ins: Record<string, tf.TensorInfo>,
+  at: AttentionAttrs,
+  rows: number,
+  bias: number,
+  probs: number,
+  scratch: number,
+  stride: number,
+): number[] {
+  const { batch: b, time: t, keys: s, heads: h, kvHeads: hkv, headDim: hd } = at;
+  const base = (l: HeadLayout) => kern.offset(ins[l.input]!);
+  return [
+    ...[b, t, s, h, hkv, hd],
+    ...layoutArgs(base(at.q), at.q),
+    ...layoutArgs(base(at.k), at.k),
+    ...layoutArgs(base(at.v), at.v),
+    ...[rows, t * h * hd, h * hd, hd],
+    ...[bias, probs, bits(at.scale), bits(at.cap), scratch, stride],
+  ];
+}
+
 const attentionKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const at = attrs as unknown as AttentionAttrs;
   const kern = kernelsOf(backend);
@@ -72,31 +98,20 @@ const attentionKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const probs = at.keepProbs ? kern.backend.makeOutput([b, h, t, s], 'float32') : undefined;
   const stride = t * s;
   const scratch = probs ? 0 : kern.scratch(4 * stride * kern.threads);
-  const base = (l: HeadLayout) => kern.offset(ins[l.input]!);
+  const bias = ins.bias ? kern.offset(ins.bias) : 0;
   kern.run(
     K.attention,
     b * hkv,
-    [
-      b,
-      t,
-      s,
-      h,
-      hkv,
-      hd,
-      ...layoutArgs(base(at.q), at.q),
-      ...layoutArgs(base(at.k), at.k),
-      ...layoutArgs(base(at.v), at.v),
+    sharedArgs(
+      kern,
+      ins,
+      at,
       kern.offset(out),
-      t * h * hd,
-      h * hd,
-      hd,
-      ins.bias ? kern.offset(ins.bias) : 0,
+      bias,
       probs ? kern.offset(probs) : 0,
-      bits(at.scale),
-      bits(at.cap),
       scratch,
       stride,
-    ],
+    ),
     2 * b * h * t * s * hd,
   );
   return probs ? [out, probs] : [out];
@@ -113,31 +128,21 @@ const attentionGradKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   );
   const stride = 2 * t * s;
   const scratch = kern.scratch(4 * stride * kern.threads);
-  const base = (l: HeadLayout) => kern.offset(ins[l.input]!);
   const gbase = (l: HeadLayout) => kern.offset(grads.get(l.input)!);
   kern.run(
     K.attentionGrad,
     b * hkv,
     [
-      b,
-      t,
-      s,
-      h,
-      hkv,
-      hd,
-      ...layoutArgs(base(at.q), at.q),
-      ...layoutArgs(base(at.k), at.k),
-      ...layoutArgs(base(at.v), at.v),
-      kern.offset(ins.dy!),
-      t * h * hd,
-      h * hd,
-      hd,
-      0,
-      kern.offset(ins.probs!),
-      bits(at.scale),
-      bits(at.cap),
-      scratch,
-      stride,
+      ...sharedArgs(
+        kern,
+        ins,
+        at,
+        kern.offset(ins.dy!),
+        0,
+        kern.offset(ins.probs!),
+        scratch,
+        stride,
+      ),
       ...layoutArgs(gbase(at.q), at.q),
       ...layoutArgs(gbase(at.k), at.k),
       ...layoutArgs(gbase(at.v), at.v),
