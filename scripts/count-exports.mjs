@@ -2,15 +2,18 @@
 // its entry files) and how many of them another workspace package or example imports (issue 21,
 // "a smaller public surface"): the measure before and after moving internals behind subpaths.
 //
-//   node scripts/count-exports.mjs [--names]
+//   node scripts/count-exports.mjs [--names] [--check]
 //
-// --names also lists, per package, the names no other package imports.
+// --names also lists, per package, the names no other package imports. --check fails (exit 1) when
+// a package's README has no `## API` section or that section does not name (in backticks) every
+// name the package exports: the list a user reads cannot drift from the entries.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { publicPackages, root } from './workspace.mjs';
 
 const showNames = process.argv.includes('--names');
+const check = process.argv.includes('--check');
 
 /** The names an entry file exports: `export { a, type B } from` lists and `export const/function`. */
 function exportedNames(file) {
@@ -71,7 +74,7 @@ for (const dir of consumers) {
   })) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(
-      /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(@va\/[\w-]+)[^']*'/g,
+      /(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(@va\/[\w-]+)[^']*'/g,
     )) {
       const target = used.get(m[2]);
       const pkg = packages.find((p) => p.name === m[2]);
@@ -87,6 +90,23 @@ for (const dir of consumers) {
   }
 }
 
+/** The identifiers inside backticks in the README's `## API` section (to the next `## `). */
+function readmeApiNames(pkg) {
+  let text;
+  try {
+    text = readFileSync(join(pkg.dir, 'README.md'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const start = text.search(/^## API$/m);
+  if (start < 0) return undefined;
+  const rest = text.slice(start + 7);
+  const end = rest.search(/^## /m);
+  const section = end < 0 ? rest : rest.slice(0, end);
+  return new Set([...section.matchAll(/`([^`]+)`/g)].flatMap((m) => m[1].match(/[\w$]+/g) ?? []));
+}
+
+const undocumented = [];
 let total = 0;
 let totalUsed = 0;
 console.log('package                 exported  used by another package');
@@ -96,9 +116,23 @@ for (const pkg of packages) {
   total += names.size;
   totalUsed += byOthers.length;
   console.log(`${pkg.name.padEnd(24)}${String(names.size).padStart(8)}  ${byOthers.length}`);
+  if (check) {
+    const documented = readmeApiNames(pkg);
+    const missing = documented
+      ? [...names].filter((n) => !documented.has(n))
+      : ['(no ## API section)'];
+    if (missing.length) undocumented.push(`${pkg.name}: ${missing.sort().join(', ')}`);
+  }
   if (showNames) {
     const unused = [...names].filter((n) => !used.get(pkg.name).has(n)).sort();
     console.log(`  not imported elsewhere: ${unused.join(', ')}`);
   }
 }
 console.log(`${'all'.padEnd(24)}${String(total).padStart(8)}  ${totalUsed}`);
+if (undocumented.length) {
+  console.error(
+    `exported but missing from the README's API section:\n  ${undocumented.join('\n  ')}\n` +
+      'list each exported name (in backticks) under the package README\'s "## API" heading',
+  );
+  process.exit(1);
+}

@@ -7,7 +7,7 @@ export {
   rewardTimeLimitSeconds,
   withTimeLimit,
 } from './checked-reward.js';
-export { EXIT, exitCodeOf, isSystemError, runCommand } from './command.js';
+export { EXIT, runCommand } from './command.js';
 export {
   callerDirectory,
   callerPath,
@@ -47,7 +47,6 @@ export {
   type ConfigFlags,
   type ConfigFlagsOptions,
   configFlags,
-  kebabCase,
   parseCommandLine,
   parseNumberFlag,
 } from './flags.js';
@@ -61,25 +60,17 @@ export {
 } from './folder-lock.js';
 export { formatDuration, formatNumber } from './format.js';
 export {
-  formatProgress,
   type Logger,
   type Progress,
   type ProgressCallback,
-  ProgressClock,
   silentLogger,
   streamLogger,
   streamProgress,
 } from './log.js';
 export { nodeOnly } from './node-only.js';
-export { type FileLine, type ReadLinesOptions, readLines } from './read-lines.js';
+export { type FileLine, type ReadLinesOptions, readLines, readTextFile } from './read-lines.js';
 export { redact, redactUrl } from './redact.js';
-export type {
-  ChatMessage,
-  RewardModel,
-  RewardQuery,
-  RewardScore,
-  ScoreOptions,
-} from './reward.js';
+export type { ChatMessage, RewardModel, RewardQuery, RewardScore, ScoreOptions } from './reward.js';
 export {
   type RewardModelContext,
   type RewardModelEntry,

@@ -9,3 +9,7 @@ export const readLines: typeof Node.readLines = nodeOnly(
   'fetch the text and split it into lines',
   'sync',
 );
+export const readTextFile: typeof Node.readTextFile = nodeOnly(
+  'readTextFile',
+  'fetch the text (fetch(url).then((r) => r.text()))',
+);

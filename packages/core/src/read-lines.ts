@@ -1,9 +1,26 @@
-// Reads a text file line by line in bounded memory, with each line's byte offsets and whether it
-// ended with a newline: what resuming from an append-only JSON Lines file needs (a line cut short by
-// a kill or a full disk is told apart from a complete one, and can be truncated away).
+// Reads text files: whole (`readTextFile`, the one "cannot read <what> <path> (ENOENT)" message of
+// every command's input files), or line by line in bounded memory with each line's byte offsets and
+// whether it ended with a newline: what resuming from an append-only JSON Lines file needs (a line
+// cut short by a kill or a full disk is told apart from a complete one, and can be truncated away).
 
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { ResourceError } from './errors.js';
+
+/**
+ * The text of `path` (UTF-8). A file that cannot be read is a {@link ResourceError} naming `what`,
+ * the path and the system's code, then `fix` when given: `cannot read prompts file p.txt (ENOENT)`.
+ */
+export async function readTextFile(path: string, what: string, fix?: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    throw new ResourceError(`cannot read ${what} ${path} (${reason})${fix ? `; ${fix}` : ''}`, {
+      cause,
+    });
+  }
+}
 
 /** One line of a file. */
 export interface FileLine {

@@ -2,9 +2,8 @@
 // never sees. The embedded task: continue the neutral opening sentence of a review; r* is the
 // sentiment of the continuation by the AFINN-165 lexicon (the `sentiment` package).
 
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ResourceError, UsageError } from '@va/core';
+import { ResourceError, readTextFile, UsageError } from '@va/core';
 import Sentiment from 'sentiment';
 import { moduleTrueReward } from './module-true-reward.js';
 
@@ -23,16 +22,11 @@ export interface TaskPrompts {
  */
 export async function readTaskPrompts(path: string | null): Promise<TaskPrompts> {
   const file = path ? resolve(path) : REVIEW_OPENINGS;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new ResourceError(
-      `cannot read the prompts file ${file} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); ` +
-        'give a .jsonl of {"prompt": ..., "split": "train" | "eval"}',
-      { cause },
-    );
-  }
+  const text = await readTextFile(
+    file,
+    'the prompts file',
+    'give a .jsonl of {"prompt": ..., "split": "train" | "eval"}',
+  );
   const train: string[] = [];
   const evaluation: string[] = [];
   text.split('\n').forEach((line, i) => {

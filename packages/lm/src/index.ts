@@ -5,25 +5,12 @@ export {
   clipFactor,
   clipGradNorm,
   globalNorm,
-  MOMENTS_HEAP_BYTES,
 } from './adamw.js';
-export { SUPPORTED_ROPE_TYPES } from './architectures/fields.js';
-export {
-  GEMMA_MODEL_TYPES,
-  GEMMA_TYPE_DEFAULTS,
-  GemmaConfig,
-  type GemmaModelConfig,
-  type GemmaModelType,
-} from './architectures/gemma.js';
-export { Gpt2Config, type Gpt2ModelConfig } from './architectures/gpt2.js';
+export { GemmaConfig } from './architectures/gemma.js';
+export { Gpt2Config } from './architectures/gpt2.js';
 export { type ModelConfig, type ModelType, SUPPORTED_MODEL_TYPES } from './architectures/index.js';
-export { LlamaConfig, type LlamaModelConfig } from './architectures/llama.js';
-export {
-  BACKENDS,
-  type BackendChoice,
-  type BackendName,
-  selectBackend,
-} from './backend.js';
+export { LlamaConfig } from './architectures/llama.js';
+export { BACKENDS, type BackendChoice, type BackendName, selectBackend } from './backend.js';
 export {
   CausalLM,
   createCausalLM,
@@ -31,7 +18,7 @@ export {
   type ForwardResult,
   type ParamData,
 } from './causal-lm.js';
-export { countParameters, modelConfigToJson, parseModelConfig } from './config.js';
+export { countParameters, parseModelConfig } from './config.js';
 export { DEFAULT_MODEL_DIR, loadDefaultModel } from './default-model.js';
 export {
   type FinishReason,
@@ -50,12 +37,10 @@ export {
   tokenLogProbs,
 } from './logprobs.js';
 export { LoraAdapter, LoraConfig, type LoraOptions } from './lora.js';
-export { padLeft, positionsFromMask } from './mask.js';
 export { tokenEntropy } from './ops.js';
 export { chooseToken, type LogitsProcessing, processLogits, type TokenChoice } from './sampling.js';
 export { type SaveOptions, saveCausalLM } from './save.js';
 export {
-  MODEL_FILES,
   type ModelSourceOptions,
   type ResolvedSourceOptions,
   resolveModelSource,
@@ -73,11 +58,10 @@ export {
 export {
   evaluateLoss,
   languageModelLoss,
-  sampleWindows,
   TrainConfig,
   type TrainResult,
   trainCausalLM,
   trainStep,
 } from './train.js';
-export { fitsWasm, WASM_MAX_WEIGHT_BYTES, weightBytes } from './weight-memory.js';
+export { WASM_MAX_WEIGHT_BYTES } from './weight-memory.js';
 export { type ParamSpec, parameterSpecs } from './weights.js';

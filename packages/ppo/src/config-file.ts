@@ -1,20 +1,12 @@
 // Config files of the commands (`va ppo`, `va experiment`): YAML or JSON (JSON is YAML), one object
 // of settings; a missing file or bad syntax names the file.
 
-import { readFile } from 'node:fs/promises';
-import { ResourceError, UsageError } from '@va/core';
+import { readTextFile, UsageError } from '@va/core';
 import { parse as parseYaml } from 'yaml';
 
 /** Reads a YAML or JSON config file into an object (an empty file is `{}`). */
 export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new ResourceError(
-      `cannot read config file ${path} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
-    );
-  }
+  const text = await readTextFile(path, 'config file');
   let value: unknown;
   try {
     value = parseYaml(text);

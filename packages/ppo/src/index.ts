@@ -1,19 +1,5 @@
-export {
-  type GaeOptions,
-  gae,
-  RunningMoments,
-  type RunningMomentsState,
-  whiten,
-} from './advantages.js';
-export {
-  CHECKPOINT_FORMAT,
-  type CheckpointState,
-  type RestoreOptions,
-  readCheckpointState,
-  restoreCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
-export { PPO_COMMAND_HELP, PPOCommandConfig, type PPOCommandIO, ppoCommand } from './command.js';
+export { type RestoreOptions, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
+export { PPOCommandConfig, type PPOCommandIO, ppoCommand } from './command.js';
 export {
   PPO_PRESETS,
   PPOConfig,
@@ -24,11 +10,7 @@ export {
   type ResolvedPPOConfig,
 } from './config.js';
 export { readConfigFile } from './config-file.js';
-export {
-  AdaptiveKLController,
-  FixedKLController,
-  type KLController,
-} from './kl-controller.js';
+export type { KLController } from './kl-controller.js';
 export {
   effectiveBeta,
   METHODS,
@@ -49,7 +31,6 @@ export {
   tokenRewards,
   transformScore,
 } from './penalty.js';
-export { readPrompts } from './prompts-file.js';
 export {
   latestCheckpoint,
   promptIndices,
@@ -58,19 +39,14 @@ export {
   trainPolicy,
 } from './train-policy.js';
 export {
-  PPO_LOSS_STATS,
-  type PPOLossInput,
-  type PPOLossStats,
   type PPOStepStats,
   PPOTrainer,
   type PPOTrainerOptions,
   type Prompt,
-  ppoLosses,
   type Rollout,
   type RolloutPhase,
   type RolloutRow,
-  readLossStats,
   type StepOptions,
   type TrainerState,
 } from './trainer.js';
-export { VALUE_HEAD_BIAS, VALUE_HEAD_WEIGHT, ValueHead } from './value-head.js';
+export { ValueHead } from './value-head.js';

@@ -1,24 +1,15 @@
 // The prompts of a `va ppo` run from a file: `.txt` (one per line), `.jsonl` or `.json` (strings, or
 // objects with a `prompt`, `query` or `text` field).
 
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ResourceError } from '@va/core';
+import { ResourceError, readTextFile } from '@va/core';
 
 /**
  * Prompts from a file: `.txt` (one per non-empty line), `.jsonl` (one object per line with a
  * `prompt`, `query` or `text` field, or a string), `.json` (an array of those).
  */
 export async function readPrompts(path: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new ResourceError(
-      `cannot read prompts file ${path} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
-      { cause },
-    );
-  }
+  const text = await readTextFile(path, 'prompts file');
   const pick = (x: unknown, where: string): string => {
     const value =
       typeof x === 'string'

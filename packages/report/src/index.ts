@@ -1,5 +1,5 @@
 export { type BarChartOptions, type BarDatum, barChart } from './bar-chart.js';
-export { bundledFontFiles, type FontOptions } from './fonts.js';
+export type { FontOptions } from './fonts.js';
 export {
   type BinOptions,
   binSeries,
@@ -30,4 +30,4 @@ export {
   writeChart,
 } from './render.js';
 export { type ScatterChartOptions, type ScatterSeries, scatterChart } from './scatter-chart.js';
-export { chartConfig, FONT_STACK, PALETTE } from './theme.js';
+export { chartConfig, PALETTE } from './theme.js';

@@ -6,14 +6,8 @@ import { ValidationError } from '@va/core';
 import { tempDir } from '@va/test-utils';
 import * as vega from 'vega';
 import { describe, expect, it } from 'vitest';
-import {
-  bundledFontFiles,
-  histogram,
-  renderSvg,
-  svgToPng,
-  toVega,
-  writeChart,
-} from '../src/index.js';
+import { bundledFontFiles } from '../src/fonts.js';
+import { histogram, renderSvg, svgToPng, toVega, writeChart } from '../src/index.js';
 import { textWidth } from '../src/text-metrics.js';
 import { pngSize, svgTexts } from './helpers.js';
 

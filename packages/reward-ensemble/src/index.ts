@@ -1,15 +1,4 @@
-export {
-  type Backbone,
-  type BackboneSpec,
-  concatFeatures,
-  type EmbedOptions,
-  type FeatureMatrix,
-  type Pooling,
-  poolHiddenStates,
-  poolingWeights,
-} from './backbone.js';
-export { type BradleyTerryResult, bradleyTerryLoss, pairAccuracy } from './bradley-terry.js';
-export { formatHHDialogue, parseHHDialogue, promptToMessages } from './chat.js';
+export type { Backbone, BackboneSpec, EmbedOptions, FeatureMatrix, Pooling } from './backbone.js';
 export {
   type CreateBackboneOptions,
   createBackbone,
@@ -22,19 +11,8 @@ export {
   type DisagreementReport,
   type PairScores,
 } from './disagreement.js';
-export {
-  type DisagreementCharts,
-  disagreementCharts,
-  disagreementMarkdown,
-  writeDisagreementReport,
-} from './disagreement-report.js';
-export {
-  type EnsembleHeads,
-  initEnsembleHeads,
-  scoreWithHeads,
-  selectMembers,
-} from './ensemble-heads.js';
-export { summarizeMembers } from './ensemble-stats.js';
+export { writeDisagreementReport } from './disagreement-report.js';
+export { type EnsembleHeads, initEnsembleHeads } from './ensemble-heads.js';
 export { FeatureCache } from './feature-cache.js';
 export {
   BackboneFinetuneConfig,
@@ -60,39 +38,16 @@ export {
   type MalformedRow,
   type PreferenceFile,
   type ReadPreferenceOptions,
-  readParquetRows,
   readPreferencePairs,
 } from './preference-file.js';
+export type { PreferenceFormat, PreferencePair } from './preference-record.js';
+export { ENSEMBLE_PRESETS, type EnsemblePreset, PAPER_BACKBONE, PAPER_PRESET } from './presets.js';
 export {
-  type ParsedRecord,
-  type PreferenceFormat,
-  type PreferencePair,
-  parsePreferenceRecord,
-  splitHHPair,
-} from './preference-record.js';
-export {
-  ENSEMBLE_PRESETS,
-  type EnsemblePreset,
-  PAPER_BACKBONE,
-  PAPER_PRESET,
-} from './presets.js';
-export {
-  conversationText,
-  ENSEMBLE_FORMAT,
   ensembleRewardModel,
   type MemberRewards,
-  pairTexts,
   RewardEnsemble,
   type RewardEnsembleOptions,
 } from './reward-ensemble.js';
-export {
-  REWARDBENCH_EXAMPLE_COUNTS,
-  REWARDBENCH_SECTIONS,
-  REWARDBENCH_SUBSETS,
-  type RewardBenchSection,
-  rewardBenchSection,
-  rewardBenchSectionScores,
-} from './rewardbench.js';
 export {
   evaluateEnsemble,
   pairFeatures,

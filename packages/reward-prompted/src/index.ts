@@ -13,13 +13,10 @@ export {
   type MixtureMoments,
   makeInterval,
   mixIntervals,
-  rescaleBounds,
-  sampleInterval,
   sampleMixture,
-  uniformVariance,
 } from './interval.js';
-export { type Judge, type JudgeScale, type Judgment, NO_USAGE } from './judge.js';
-export { CACHE_FORMAT, type CacheEntry, JudgeCache } from './judge-cache.js';
+export type { Judge, JudgeScale, Judgment } from './judge.js';
+export { JudgeCache } from './judge-cache.js';
 export {
   type JudgeFileOptions,
   type JudgeFileSummary,
@@ -28,30 +25,15 @@ export {
   type OutputRow,
 } from './judge-file.js';
 export {
-  buildJudgeMessages,
   JudgePromptConfig,
   PROMPT_VERSION,
   QUALITY_RUBRIC,
   RUBRICS,
-  reaskPrompt,
   SENTIMENT_RUBRIC,
-  systemPrompt,
-  userPrompt,
 } from './judge-prompt.js';
-export {
-  OFFLINE_JUDGE_NAME,
-  OfflineJudge,
-  OfflineJudgeConfig,
-  type OfflineScorer,
-} from './offline-judge.js';
+export { OfflineJudge, OfflineJudgeConfig, type OfflineScorer } from './offline-judge.js';
 export { offlineRewardModel } from './offline-reward-model.js';
-export {
-  type Candidate,
-  type IntervalForm,
-  IntervalParseError,
-  type IntervalScale,
-  parseInterval,
-} from './parse-interval.js';
+export { IntervalParseError, type IntervalScale, parseInterval } from './parse-interval.js';
 export { JUDGE_PRESETS, type JudgePreset, type TokenPrices } from './presets.js';
 export { PromptedRewardConfig, PromptedRewardModel } from './prompted-reward-model.js';
 export { type SentimentEvidence, scoreSentiment } from './sentiment.js';

@@ -5,12 +5,7 @@ export {
   standardNormal,
   studentT,
 } from './distributions.js';
-export {
-  ALTERNATIVES,
-  type Alternative,
-  DEFAULT_TEST_OPTIONS,
-  type TestOptions,
-} from './options.js';
+export type { Alternative, TestOptions } from './options.js';
 export {
   type ProtocolSamples,
   type ProtocolTables,
@@ -27,10 +22,7 @@ export {
   shareBelowMean,
 } from './risk.js';
 export { mean, quantile, type SampleSummary, summarize, variance } from './summarize.js';
-export {
-  type TwoProportionZTestResult,
-  twoProportionZTest,
-} from './two-proportion-z-test.js';
+export { type TwoProportionZTestResult, twoProportionZTest } from './two-proportion-z-test.js';
 export {
   type VarianceRatioSetting,
   type VarianceRatioSweepRow,

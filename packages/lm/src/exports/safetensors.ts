@@ -1,15 +1,7 @@
 // `@va/lm/safetensors`: Hugging Face safetensors files and checkpoint folders (read, write, shard,
 // stream) and the float16/bfloat16 codecs behind them. No tfjs: tensors are Float32Array.
 
-export {
-  decodeBf16,
-  decodeF16,
-  encodeBf16,
-  encodeF16,
-  f16BitsToF32,
-  f32BitsToBf16Bits,
-  f32BitsToF16Bits,
-} from '../float16.js';
+export { decodeBf16, decodeF16, encodeBf16, encodeF16 } from '../float16.js';
 export {
   iterateSafetensorsFolder,
   type ParsedSafetensors,
