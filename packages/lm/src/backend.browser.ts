@@ -6,15 +6,13 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { type Logger, ResourceError, silentLogger, ValidationError } from '@va/core';
+import { silentLogger, ValidationError } from '@va/core';
 import type * as Node from './backend.js';
+import { type SelectionPlatform, selectFrom } from './backend-selection.js';
 import { preloadKernels } from './kernels/binary.js';
 import { ensureWasmKernels } from './wasm-kernels.js';
 
 export type { Availability, BackendChoice, BackendName, PackageLoader } from './backend.js';
-
-type BackendName = Node.BackendName;
-type Availability = Node.Availability;
 
 /** The backends `selectBackend` knows in a browser, best first. */
 export const BACKENDS: typeof Node.BACKENDS = ['webgpu', 'wasm', 'cpu'];
@@ -61,50 +59,16 @@ export const probeBackend: typeof Node.probeBackend = async (name) => {
   };
 };
 
-async function activate(name: BackendName): Promise<boolean> {
-  if (tf.getBackend() === name) return true;
-  try {
-    const ok = await tf.setBackend(name);
-    if (ok) await tf.ready();
-    return ok;
-  } catch {
-    return false;
-  }
-}
-
-export const selectWith: typeof Node.selectWith = async (
-  forced: BackendName | undefined,
-  logger: Logger,
-  check: (name: BackendName) => Promise<Availability> = probeBackend,
-) => {
-  const candidates = forced ? [forced] : BACKENDS;
-  const skipped: string[] = [];
-  for (const name of candidates) {
-    const found = await check(name);
-    if (found.ok && (await activate(name))) {
-      const reason = forced
-        ? `forced by the caller (${found.detail})`
-        : skipped.length
-          ? `best available: ${skipped.join('; ')}; ${found.detail}`
-          : `best available (${found.detail})`;
-      logger.info(`@va/lm backend: ${name} (${reason})`);
-      return name === 'wasm'
-        ? { backend: name, reason, threads: getThreadsCount() }
-        : { backend: name, reason };
-    }
-    const detail = found.ok
-      ? `${name} failed to initialise${name === 'wasm' ? ' (are the .wasm files where setWasmPaths says?)' : ''}`
-      : found.detail;
-    if (forced) {
-      const fix = found.ok ? `force another backend (${BACKENDS.join(', ')})` : found.fix;
-      throw new ResourceError(
-        `selectBackend: backend '${name}' is not available: ${detail}; ${fix}`,
-      );
-    }
-    skipped.push(detail);
-  }
-  throw new ResourceError(`selectBackend: no TensorFlow.js backend works (${skipped.join('; ')})`);
+const BROWSER: SelectionPlatform = {
+  backends: BACKENDS,
+  tfName: (name) => name,
+  chosen: (name) => (name === 'wasm' ? { threads: getThreadsCount() } : {}),
+  initFailure: (name) =>
+    `${name} failed to initialise${name === 'wasm' ? ' (are the .wasm files where setWasmPaths says?)' : ''}`,
 };
+
+export const selectWith: typeof Node.selectWith = (forced, logger, check = probeBackend) =>
+  selectFrom(BROWSER, forced, logger, check);
 
 let queue: Promise<unknown> = Promise.resolve();
 let wasmThreads: number | undefined;

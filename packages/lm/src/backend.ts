@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { type Logger, ResourceError, silentLogger, ValidationError } from '@va/core';
+import { type Logger, silentLogger, ValidationError } from '@va/core';
+import { type SelectionPlatform, selectFrom } from './backend-selection.js';
 import { ensureWasmKernels } from './wasm-kernels.js';
 import { installWasmFactory, requestWasmThreads, wasmThreading } from './wasm-threads.js';
 
@@ -120,57 +121,30 @@ function availability(name: BackendName): Promise<Availability> {
   return p;
 }
 
-/** Makes `name` the active backend; false when its initialisation fails. */
-async function activate(name: BackendName): Promise<boolean> {
-  const tfName = TF_NAME[name];
-  if (tf.getBackend() === tfName) return true;
-  try {
-    const ok = await tf.setBackend(tfName);
-    if (ok) await tf.ready();
-    return ok;
-  } catch {
-    return false;
-  }
-}
-
 /** What a user on wasm or cpu can do to run faster. */
 const FASTER = `faster where it installs: npm i @tensorflow/tfjs-node@${tf.version.tfjs} (native TensorFlow, every core)`;
 
+const NODE: SelectionPlatform = {
+  backends: BACKENDS,
+  tfName: (name) => TF_NAME[name],
+  chosen(name) {
+    const threading = name === 'wasm' ? wasmThreading() : undefined;
+    const notes = [threading?.detail, name === 'wasm' || name === 'cpu' ? FASTER : undefined];
+    return {
+      note: notes.filter((n) => n !== undefined).join('; ') || undefined,
+      threads: threading?.threads,
+    };
+  },
+  initFailure: (name) => `${PACKAGES[name] ?? name} failed to initialise`,
+};
+
 /** The selection itself; `check` says whether a backend's package is usable. */
-export async function selectWith(
+export function selectWith(
   forced: BackendName | undefined,
   logger: Logger,
   check: (name: BackendName) => Promise<Availability> = availability,
 ): Promise<BackendChoice> {
-  const candidates = forced ? [forced] : BACKENDS;
-  const skipped: string[] = [];
-  for (const name of candidates) {
-    const found = await check(name);
-    if (found.ok && (await activate(name))) {
-      let reason = forced
-        ? `forced by the caller (${found.detail})`
-        : skipped.length
-          ? `best available: ${skipped.join('; ')}`
-          : `best available (${found.detail})`;
-      const threading = name === 'wasm' ? wasmThreading() : undefined;
-      if (threading) reason += `; ${threading.detail}`;
-      if (name === 'wasm' || name === 'cpu') reason += `; ${FASTER}`;
-      logger.info(`@va/lm backend: ${name} (${reason})`);
-      return threading
-        ? { backend: name, reason, threads: threading.threads }
-        : { backend: name, reason };
-    }
-    const detail = found.ok ? `${PACKAGES[name] ?? name} failed to initialise` : found.detail;
-    if (forced) {
-      const fix = found.ok ? `force another backend (${BACKENDS.join(', ')})` : found.fix;
-      throw new ResourceError(
-        `selectBackend: backend '${name}' is not available: ${detail}; ${fix}`,
-      );
-    }
-    skipped.push(detail);
-  }
-  // Unreachable: `cpu` is always there.
-  throw new ResourceError(`selectBackend: no TensorFlow.js backend works (${skipped.join('; ')})`);
+  return selectFrom(NODE, forced, logger, check);
 }
 
 /**
