@@ -42,24 +42,6 @@ const experimentFlags = configFlags(ExperimentConfig, {
   exclude: ['ppo', 'vanilla', 'varianceAware', 'ensemble', 'prompted'],
 });
 
-const TOP_HELP = `va: variance-aware alignment (the paper's protocol, PPO, reward ensembles, judges)
-
-Usage: va <command> [options]     (va <command> --help for its options)
-
-Commands:
-  experiment run       the paper's protocol end to end: N vanilla and N variance-aware policies per
-                       reward setting, the reference, Tables 1-4, Figures 5-6 (the main job)
-  experiment status    what a run folder holds: jobs done per setting and method, what is running
-  experiment report    write the report of a run folder (also while it is running)
-  worker               run queued jobs of 'va experiment run --queue' (on any number of machines)
-  ppo                  train one policy with vanilla or variance-aware PPO
-  ensemble ...         reward ensembles: train, score, analyze (as va-ensemble)
-  judge ...            interval judgments of (prompt, response) pairs (as va-judge)
-  bandit               the bandit experiments: Figures 3 and 4, the risks beside Theorem 2.4
-
-Exit codes: 0 done, 1 failure, 2 usage.
-`;
-
 const EXPERIMENT_HELP = `va experiment: the evaluation protocol of "Towards Reliable, Uncertainty-Aware Alignment" (SPEC 5)
 
 Usage:
@@ -243,6 +225,61 @@ async function delegate(pkg: string, bin: string, argv: readonly string[]): Prom
   });
 }
 
+/** What a subcommand is given: its arguments after the command's name, and where to write. */
+interface CommandContext {
+  readonly logger: Logger;
+  readonly out: { write(s: string): unknown };
+}
+
+/**
+ * Every `va` subcommand: its help lines (the name as typed, then what it does) and how it runs. A
+ * new subcommand is one entry here; `va --help` and the unknown-command error list them from it.
+ */
+const COMMANDS: Readonly<
+  Record<string, { help: string; run(argv: readonly string[], c: CommandContext): Promise<number> }>
+> = {
+  experiment: {
+    help: `experiment run       the paper's protocol end to end: N vanilla and N variance-aware policies per
+                       reward setting, the reference, Tables 1-4, Figures 5-6 (the main job)
+  experiment status    what a run folder holds: jobs done per setting and method, what is running
+  experiment report    write the report of a run folder (also while it is running)`,
+    run: (argv, { logger, out }) => experimentCommand(argv, logger, out),
+  },
+  worker: {
+    help: "worker               run queued jobs of 'va experiment run --queue' (on any number of machines)",
+    run: (argv, { logger, out }) => workerCommand(argv, logger, out),
+  },
+  ppo: {
+    help: 'ppo                  train one policy with vanilla or variance-aware PPO',
+    run: (argv, { logger, out }) =>
+      ppoCommand(argv, { logger, stdout: out, rewards: rewardModels }),
+  },
+  ensemble: {
+    help: 'ensemble ...         reward ensembles: train, score, analyze (as va-ensemble)',
+    run: (argv) => delegate('@va/reward-ensemble', 'va-ensemble', argv),
+  },
+  judge: {
+    help: 'judge ...            interval judgments of (prompt, response) pairs (as va-judge)',
+    run: (argv) => delegate('@va/reward-prompted', 'va-judge', argv),
+  },
+  bandit: {
+    help: 'bandit               the bandit experiments: Figures 3 and 4, the risks beside Theorem 2.4',
+    run: (argv, { out }) => banditCommand(argv, { stdout: out }),
+  },
+};
+
+const TOP_HELP = `va: variance-aware alignment (the paper's protocol, PPO, reward ensembles, judges)
+
+Usage: va <command> [options]     (va <command> --help for its options)
+
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.help}`)
+  .join('\n')}
+
+Exit codes: 0 done, 1 failure, 2 usage.
+`;
+
 /** Runs `va` with `argv` (without the program name); returns the exit code. */
 export async function vaCommand(
   argv: readonly string[],
@@ -251,28 +288,16 @@ export async function vaCommand(
   const out = io.stdout ?? process.stdout;
   const logger = io.logger ?? streamLogger(process.stderr);
   const [command, ...rest] = argv;
-  switch (command) {
-    case undefined:
-    case '--help':
-    case '-h':
-    case 'help':
-      out.write(TOP_HELP);
-      return command === undefined ? 2 : 0;
-    case 'experiment':
-      return experimentCommand(rest, logger, out);
-    case 'worker':
-      return workerCommand(rest, logger, out);
-    case 'ppo':
-      return ppoCommand(rest, { logger, stdout: out, rewards: rewardModels });
-    case 'bandit':
-      return banditCommand(rest, { stdout: out });
-    case 'ensemble':
-      return delegate('@va/reward-ensemble', 'va-ensemble', rest);
-    case 'judge':
-      return delegate('@va/reward-prompted', 'va-judge', rest);
-    default:
-      throw new UsageError(
-        `unknown command '${command}'; expected experiment, worker, ppo, ensemble, judge or bandit (va --help lists them)`,
-      );
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    out.write(TOP_HELP);
+    return command === undefined ? 2 : 0;
   }
+  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!entry) {
+    const names = Object.keys(COMMANDS);
+    throw new UsageError(
+      `unknown command '${command}'; expected ${names.slice(0, -1).join(', ')} or ${names.at(-1)} (va --help lists them)`,
+    );
+  }
+  return entry.run(rest, { logger, out });
 }

@@ -37,7 +37,7 @@ export interface PPOConfig
   // -- The method (SPEC 4) --
   /** `vanilla`: beta_eff = beta; `variance-aware`: beta_eff = beta * sigma2(x, y). */
   method: Method;
-  /** Per-token estimator of log(pi / pi0): `kl`, `abs`, `mse`, `k3`, or `full` (over the vocabulary). */
+  /** Per-token estimator of log(pi / pi0): one of `PENALTIES` (`kl`, `abs`, `mse`, `k3`, or `full`, over the vocabulary). */
   penalty: PenaltyKind;
   /** Smallest sigma2 the variance-aware weighting uses (a point interval keeps a penalty). */
   varianceFloor: number;
@@ -127,7 +127,7 @@ export const PPOConfig = defineConfig<PPOConfig, PPODerived>(
     },
     penalty: {
       default: 'kl',
-      doc: "penalty per token: 'kl', 'abs', 'mse', 'k3' or 'full'",
+      doc: `penalty per token: ${PENALTIES.map((p) => `'${p}'`).join(', ')}`,
       check: is.oneOf(...PENALTIES),
     },
     varianceFloor: {

@@ -6,28 +6,42 @@
 import { checkNumber, checkOneOf, checkVector, type RewardScore, ValidationError } from '@va/core';
 import { mean } from '@va/stats';
 
-/** Penalty estimators with a closed form per token (TRL's `kl_penalty` names, plus `k3`). */
-export const TOKEN_PENALTIES = ['kl', 'abs', 'mse', 'k3'] as const;
-export type TokenPenalty = (typeof TOKEN_PENALTIES)[number];
-/** Every built-in penalty; `full` needs the whole next-token distributions (computed in the rollout). */
-export const PENALTIES = [...TOKEN_PENALTIES, 'full'] as const;
-export type PenaltyKind = (typeof PENALTIES)[number];
-
 /** A user's penalty: one token's policy and reference log-probabilities to a penalty. */
 export type PenaltyFunction = (logprob: number, refLogprob: number) => number;
+
+/**
+ * The penalty estimators with a closed form per token, by name (TRL's `kl_penalty` names, plus
+ * `k3`), from `a = logp` (policy) and `b = logp_ref` (reference). A new estimator is one line here:
+ * `PPOConfig.penalty`, `va ppo --penalty` and their help take it from this table.
+ */
+const TOKEN_PENALTY_FUNCTIONS = {
+  /** `logp - logp_ref`: unbiased per-sample estimate of KL(pi || pi0), can be negative. */
+  kl: (a, b) => a - b,
+  /** `|logp - logp_ref|`. */
+  abs: (a, b) => Math.abs(a - b),
+  /** `0.5 * (logp - logp_ref)^2`. */
+  mse: (a, b) => 0.5 * (a - b) ** 2,
+  /** `exp(logp_ref - logp) - 1 - (logp_ref - logp)`: Schulman's low-variance, non-negative estimator. */
+  k3: (a, b) => Math.expm1(b - a) - (b - a),
+} as const satisfies Record<string, PenaltyFunction>;
+
+export type TokenPenalty = keyof typeof TOKEN_PENALTY_FUNCTIONS;
+/** Penalty estimators with a closed form per token (see {@link penaltyPerToken}). */
+export const TOKEN_PENALTIES: readonly TokenPenalty[] = Object.freeze(
+  Object.keys(TOKEN_PENALTY_FUNCTIONS) as TokenPenalty[],
+);
+export type PenaltyKind = TokenPenalty | 'full';
+/** Every built-in penalty; `full` needs the whole next-token distributions (computed in the rollout). */
+export const PENALTIES: readonly PenaltyKind[] = Object.freeze([...TOKEN_PENALTIES, 'full']);
 
 /** How the penalty is weighted: by beta alone, or by beta times the reward's variance. */
 export const METHODS = ['vanilla', 'variance-aware'] as const;
 export type Method = (typeof METHODS)[number];
 
 /**
- * The penalty of each token, from `logprobs` (policy) and `refLogprobs` (reference):
- * - `kl`: `logp - logp_ref` (unbiased per-sample estimate of KL(pi || pi0), can be negative);
- * - `abs`: `|logp - logp_ref|`;
- * - `mse`: `0.5 * (logp - logp_ref)^2`;
- * - `k3`: `exp(logp_ref - logp) - 1 - (logp_ref - logp)` (Schulman's low-variance, non-negative
- *   estimator);
- * - a function: applied token by token.
+ * The penalty of each token, from `logprobs` (policy) and `refLogprobs` (reference): one of
+ * {@link TOKEN_PENALTIES} (`kl`, `abs`, `mse`, `k3`; defined in the table above), or a function
+ * applied token by token.
  */
 export function penaltyPerToken(
   kind: TokenPenalty | PenaltyFunction,
@@ -44,12 +58,7 @@ export function penaltyPerToken(
   const f: PenaltyFunction =
     typeof kind === 'function'
       ? kind
-      : {
-          kl: (a: number, b: number) => a - b,
-          abs: (a: number, b: number) => Math.abs(a - b),
-          mse: (a: number, b: number) => 0.5 * (a - b) ** 2,
-          k3: (a: number, b: number) => Math.expm1(b - a) - (b - a),
-        }[checkOneOf(where, 'kind', kind, TOKEN_PENALTIES)];
+      : TOKEN_PENALTY_FUNCTIONS[checkOneOf(where, 'kind', kind, TOKEN_PENALTIES)];
   return Array.from(lp, (a, i) => {
     const p = f(a, ref[i]!);
     if (!Number.isFinite(p)) {
