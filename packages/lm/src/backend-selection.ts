@@ -1,9 +1,9 @@
-// The one backend-selection loop of both builds (backend.ts in Node, backend.browser.ts in a page):
-// the candidates best first, the first that is available and initialises is made tfjs's active
-// backend, and the choice is said with why each better one was not taken.
+// The one backend selection of both builds (backend.ts in Node, backend.browser.ts in a page): the
+// candidates best first, the first that is available and initialises is made tfjs's active backend,
+// and the choice is said with why each better one was not taken; calls run one at a time.
 
 import * as tf from '@tensorflow/tfjs';
-import { type Logger, ResourceError } from '@va/core';
+import { type Logger, ResourceError, ValidationError } from '@va/core';
 import type { Availability, BackendChoice, BackendName } from './backend.js';
 
 /** What differs between the builds: the backends, their tfjs names, what a choice adds. */
@@ -67,4 +67,30 @@ export async function selectFrom(
   }
   // Unreachable: `cpu` is always there.
   throw new ResourceError(`selectBackend: no TensorFlow.js backend works (${skipped.join('; ')})`);
+}
+
+/**
+ * `selectBackend`'s order and its check of `options.backend` (one of `platform.backends`, else a
+ * `ValidationError`): selections run one at a time, and a failed one does not block the next.
+ */
+export function queuedSelection(
+  platform: SelectionPlatform,
+  select: (forced: BackendName | undefined, logger: Logger) => Promise<BackendChoice>,
+): (backend: BackendName | undefined, logger: Logger) => Promise<BackendChoice> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (backend, logger) => {
+    if (backend !== undefined && !platform.backends.includes(backend)) {
+      return Promise.reject(
+        new ValidationError(
+          'selectBackend',
+          'options.backend',
+          `one of ${platform.backends.map((b) => `'${b}'`).join(', ')}`,
+          backend,
+        ),
+      );
+    }
+    const run = queue.then(() => select(backend, logger));
+    queue = run.catch(() => undefined);
+    return run;
+  };
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { silentLogger, ValidationError } from '@va/core';
 import type * as Node from './backend.js';
-import { type SelectionPlatform, selectFrom } from './backend-selection.js';
+import { queuedSelection, type SelectionPlatform, selectFrom } from './backend-selection.js';
 import { preloadKernels } from './kernels/binary.js';
 import { ensureWasmKernels } from './wasm-kernels.js';
 
@@ -70,21 +70,11 @@ const BROWSER: SelectionPlatform = {
 export const selectWith: typeof Node.selectWith = (forced, logger, check = probeBackend) =>
   selectFrom(BROWSER, forced, logger, check);
 
-let queue: Promise<unknown> = Promise.resolve();
+const queued = queuedSelection(BROWSER, (forced, logger) => selectWith(forced, logger));
 let wasmThreads: number | undefined;
 
 export const selectBackend: typeof Node.selectBackend = (options = {}) => {
   const { backend, logger = silentLogger, threads } = options;
-  if (backend !== undefined && !BACKENDS.includes(backend)) {
-    return Promise.reject(
-      new ValidationError(
-        'selectBackend',
-        'options.backend',
-        `one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}`,
-        backend,
-      ),
-    );
-  }
   if (threads !== undefined) {
     if (!(Number.isInteger(threads) && threads >= 1)) {
       return Promise.reject(
@@ -95,7 +85,5 @@ export const selectBackend: typeof Node.selectBackend = (options = {}) => {
     if (wasmThreads === undefined) setThreadsCount(threads);
     wasmThreads = threads;
   }
-  const run = queue.then(() => selectWith(backend, logger));
-  queue = run.catch(() => undefined);
-  return run;
+  return queued(backend, logger);
 };

@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { type Logger, silentLogger, ValidationError } from '@va/core';
-import { type SelectionPlatform, selectFrom } from './backend-selection.js';
+import { type Logger, silentLogger } from '@va/core';
+import { queuedSelection, type SelectionPlatform, selectFrom } from './backend-selection.js';
 import { ensureWasmKernels } from './wasm-kernels.js';
 import { installWasmFactory, requestWasmThreads, wasmThreading } from './wasm-threads.js';
 
@@ -56,7 +56,6 @@ const nodeLoader: PackageLoader = {
   load: (pkg) => import(pkg),
 };
 const probes = new Map<BackendName, Promise<Availability>>();
-let queue: Promise<unknown> = Promise.resolve();
 
 function fixFor(name: BackendName): string {
   const pkg = PACKAGES[name];
@@ -138,6 +137,8 @@ const NODE: SelectionPlatform = {
   initFailure: (name) => `${PACKAGES[name] ?? name} failed to initialise`,
 };
 
+const queued = queuedSelection(NODE, (forced, logger) => selectWith(forced, logger));
+
 /** The selection itself; `check` says whether a backend's package is usable. */
 export function selectWith(
   forced: BackendName | undefined,
@@ -171,17 +172,5 @@ export function selectBackend(
   } catch (error) {
     return Promise.reject(error);
   }
-  if (backend !== undefined && !BACKENDS.includes(backend)) {
-    return Promise.reject(
-      new ValidationError(
-        'selectBackend',
-        'options.backend',
-        `one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}`,
-        backend,
-      ),
-    );
-  }
-  const run = queue.then(() => selectWith(backend, logger));
-  queue = run.catch(() => undefined);
-  return run;
+  return queued(backend, logger);
 }

@@ -1,8 +1,19 @@
 // The Llama layout that llama.ts and gemma.ts share (modeling_llama.py's names): the config.json keys
-// both read under the same names, and the parameters of `model.embed_tokens` ... `model.norm`.
+// both read under the same names, the parameters of `model.embed_tokens` ... `model.norm`, and the
+// stack around the layers (embeddings, the residual adds with the RMSNorm after each).
 
+import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSchema, is } from '@va/core';
-import { type CommonConfig, type ParamSpec, specList } from './architecture.js';
+import { addRmsNorm, embed, rmsNorm } from '../ops.js';
+import {
+  type CommonConfig,
+  type ParamSpec,
+  type StackInputs,
+  type StackOutputs,
+  type StackWeights,
+  specList,
+} from './architecture.js';
+import { type LayerCache, nextInputNorm } from './blocks.js';
 import {
   checkRopeScaling,
   optionalPositiveInteger,
@@ -200,3 +211,62 @@ export const DECODER_LAYOUT = {
   loraTargets: ['q_proj', 'v_proj'],
   learnedPositions: false,
 } as const;
+
+/** An RMSNorm by its weight's name. */
+export type NamedNorm = <T extends tf.Tensor>(x: T, name: string) => T;
+
+/** What a Llama-layout family's layers do differently; {@link decoderStack} does the rest. */
+export interface DecoderLayers {
+  /** RMSNorm's weight offset: 0 (`x * w`), or 1 (Gemma's `x * (1 + w)`, weights centred on 0). */
+  readonly normOffset: 0 | 1;
+  /** What the embeddings are multiplied by (Gemma: sqrt(hidden)); absent: 1. */
+  readonly embedScale?: number;
+  /** Layer `i`'s attention output from its normed input, before the residual add. */
+  attention(i: number, prefix: string, normed: tf.Tensor2D, cache: LayerCache): tf.Tensor;
+  /** The norm after the attention's residual add: `post_attention` (Gemma 2: `pre_feedforward`). */
+  readonly midNorm: string;
+  /** Layer `i`'s MLP output from its normed input, before the residual add. */
+  mlp(i: number, prefix: string, normed: tf.Tensor2D): tf.Tensor;
+}
+
+/** The RMSNorm of a Llama-layout family (`offset` as {@link DecoderLayers.normOffset}). */
+export function namedNorm(w: StackWeights, eps: number, offset: 0 | 1): NamedNorm {
+  return (x, name) => rmsNorm(x, w.param(name), eps, offset) as typeof x;
+}
+
+/**
+ * The Llama-layout stack: embeddings, then per layer `x + attention(norm(x))` and `+ mlp(norm(.))`,
+ * each residual add fused with the norm after it (one pass on wasm), the last one `model.norm`.
+ */
+export function decoderStack(
+  config: CommonConfig,
+  w: StackWeights,
+  inp: StackInputs,
+  layers: DecoderLayers,
+): StackOutputs {
+  const norm = namedNorm(w, config.normEps, layers.normOffset);
+  const addNorm = (x: tf.Tensor, delta: tf.Tensor, name: string) => {
+    const r = addRmsNorm(x, delta, w.param(name), config.normEps, layers.normOffset);
+    return { x: r.sum as tf.Tensor2D, normed: r.y as tf.Tensor2D };
+  };
+  const table = w.param('model.embed_tokens.weight') as tf.Tensor2D;
+  let x = embed(table, inp.ids, { scale: layers.embedScale }); // [b*t, d]
+  const cache: LayerCache = { keys: [], values: [] };
+  let a = norm(x as tf.Tensor2D, 'model.layers.0.input_layernorm.weight');
+  for (let i = 0; i < config.numLayers; i++) {
+    const prefix = `model.layers.${i}`;
+    const mid = addNorm(
+      x,
+      layers.attention(i, prefix, a, cache),
+      `${prefix}.${layers.midNorm}_layernorm.weight`,
+    );
+    const next = addNorm(
+      mid.x,
+      layers.mlp(i, prefix, mid.normed),
+      nextInputNorm(i, config.numLayers),
+    );
+    x = next.x;
+    a = next.normed;
+  }
+  return { hidden: a, ...cache };
+}

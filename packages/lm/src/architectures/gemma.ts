@@ -1,19 +1,18 @@
 // Gemma, Gemma 2 and Gemma 3's text models (`gemma`, `gemma2`, `gemma3_text`), read off transformers'
 // modeling_gemma / gemma2 / gemma3 and the defaults of GemmaConfig, Gemma2Config, Gemma3TextConfig.
 
-import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
-import { addRmsNorm, embed, geluErf, geluTanh, rmsNorm, softcap } from '../ops.js';
+import { geluErf, geluTanh, softcap } from '../ops.js';
 import type { Architecture, CommonConfig } from './architecture.js';
+import { causalBias, gatedMlp, rotary, rotarySelfAttention } from './blocks.js';
 import {
-  causalBias,
-  gatedMlp,
-  type LayerCache,
-  nextInputNorm,
-  rotary,
-  rotarySelfAttention,
-} from './blocks.js';
-import { DECODER_LAYOUT, type DecoderKeys, decoderCommon, decoderFields } from './decoder.js';
+  DECODER_LAYOUT,
+  type DecoderKeys,
+  decoderCommon,
+  decoderFields,
+  decoderStack,
+  namedNorm,
+} from './decoder.js';
 import { optionalPositive, optionalPositiveInteger, pick } from './fields.js';
 
 /** The Gemma `model_type`s: Gemma (1, 1.1), Gemma 2, and Gemma 3's text-only models. */
@@ -242,45 +241,32 @@ const stack: Architecture<GemmaModelConfig>['stack'] = (config, w, inp) => {
   const windowBias =
     window !== undefined && inp.mask[0]!.length > window ? causalBias(inp, window) : bias;
   // Gemma's RMSNorm scales by (1 + w): the weights are stored centred on 0.
-  const norm = <T extends tf.Tensor>(x: T, name: string) =>
-    rmsNorm(x, w.param(name), config.normEps, 1) as T;
-  // x + delta and the norm after it (one pass on wasm).
-  const addNorm = (x: tf.Tensor, delta: tf.Tensor, name: string) => {
-    const r = addRmsNorm(x, delta, w.param(name), config.normEps, 1);
-    return { x: r.sum as tf.Tensor2D, normed: r.y as tf.Tensor2D };
-  };
+  const norm = namedNorm(w, config.normEps, 1);
   const act = config.activation === 'exact' ? geluErf : geluTanh;
-  const table = w.param('model.embed_tokens.weight') as tf.Tensor2D;
-  let x = embed(table, inp.ids, { scale: config.embedScale }); // [b*t, d]
-  const cache: LayerCache = { keys: [], values: [] };
-  let a = norm(x, 'model.layers.0.input_layernorm.weight');
-  for (let i = 0; i < config.numLayers; i++) {
-    const prefix = `model.layers.${i}`;
-    const sliding = config.slidingLayers[i]!;
-    const at = {
-      prefix,
-      layer: i,
-      rope: sliding ? localRope : globalRope,
-      bias: sliding ? windowBias : bias,
-      scale: config.queryScale,
-      ...(config.attnSoftcap !== undefined ? { softcap: config.attnSoftcap } : {}),
-      ...(config.qkNorm ? { headNorm: norm } : {}),
-    };
-    let o = rotarySelfAttention(config, w, inp, a, at, cache);
-    // Gemma 2/3 norm the attention's output before the residual add, then norm again before the MLP.
-    if (config.sandwichNorms) o = norm(o, `${prefix}.post_attention_layernorm.weight`);
-    const mid = addNorm(
-      x,
-      o,
-      `${prefix}.${config.sandwichNorms ? 'pre_feedforward' : 'post_attention'}_layernorm.weight`,
-    );
-    let f = gatedMlp(w, prefix, mid.normed, act);
-    if (config.sandwichNorms) f = norm(f, `${prefix}.post_feedforward_layernorm.weight`);
-    const next = addNorm(mid.x, f, nextInputNorm(i, config.numLayers));
-    x = next.x;
-    a = next.normed;
-  }
-  return { hidden: a, ...cache };
+  return decoderStack(config, w, inp, {
+    normOffset: 1,
+    embedScale: config.embedScale,
+    attention(layer, prefix, normed, cache) {
+      const sliding = config.slidingLayers[layer]!;
+      const at = {
+        prefix,
+        layer,
+        rope: sliding ? localRope : globalRope,
+        bias: sliding ? windowBias : bias,
+        scale: config.queryScale,
+        ...(config.attnSoftcap !== undefined ? { softcap: config.attnSoftcap } : {}),
+        ...(config.qkNorm ? { headNorm: norm } : {}),
+      };
+      const o = rotarySelfAttention(config, w, inp, normed, at, cache);
+      // Gemma 2/3 norm the attention's output before the residual add, then again before the MLP.
+      return config.sandwichNorms ? norm(o, `${prefix}.post_attention_layernorm.weight`) : o;
+    },
+    midNorm: config.sandwichNorms ? 'pre_feedforward' : 'post_attention',
+    mlp(_layer, prefix, normed) {
+      const f = gatedMlp(w, prefix, normed, act);
+      return config.sandwichNorms ? norm(f, `${prefix}.post_feedforward_layernorm.weight`) : f;
+    },
+  });
 };
 
 export const gemma: Architecture<GemmaModelConfig> = {

@@ -1,19 +1,17 @@
 // The Llama family (`llama`, `qwen2`, `mistral`), read off Hugging Face's modeling_llama.py: RMSNorm,
 // rotary q/k, grouped-query attention, SwiGLU; Qwen2 adds q/k/v biases, Mistral a sliding window.
 
-import type * as tf from '@tensorflow/tfjs';
 import { ConfigError, type ConfigSpec, defineConfig, is } from '@va/core';
-import { addRmsNorm, embed, rmsNorm, silu } from '../ops.js';
+import { silu } from '../ops.js';
 import type { Architecture, CommonConfig } from './architecture.js';
+import { causalBias, gatedMlp, rotary, rotarySelfAttention } from './blocks.js';
 import {
-  causalBias,
-  gatedMlp,
-  type LayerCache,
-  nextInputNorm,
-  rotary,
-  rotarySelfAttention,
-} from './blocks.js';
-import { DECODER_LAYOUT, type DecoderKeys, decoderCommon, decoderFields } from './decoder.js';
+  DECODER_LAYOUT,
+  type DecoderKeys,
+  decoderCommon,
+  decoderFields,
+  decoderStack,
+} from './decoder.js';
 import { optionalPositiveInteger, pick } from './fields.js';
 
 /** The `config.json` keys of a Llama-family model (Llama, Qwen2, Mistral). */
@@ -111,37 +109,17 @@ const parseConfig: Architecture<LlamaModelConfig>['parseConfig'] = (json, raw) =
 
 /** Llama / Qwen2 / Mistral: RMSNorm, rotary q/k, grouped-query attention, SwiGLU MLP. */
 const stack: Architecture<LlamaModelConfig>['stack'] = (config, w, inp) => {
-  const eps = config.normEps;
-  const norm = (x: tf.Tensor, name: string) => rmsNorm(x, w.param(name), eps) as tf.Tensor2D;
-  // x + delta and the norm after it (one pass on wasm).
-  const addNorm = (x: tf.Tensor, delta: tf.Tensor, name: string) => {
-    const r = addRmsNorm(x, delta, w.param(name), eps);
-    return { x: r.sum as tf.Tensor2D, normed: r.y as tf.Tensor2D };
-  };
   const rope = rotary(inp.positions, config);
   // Mistral's window applies to every layer.
   const bias = causalBias(inp, config.slidingWindow);
   const scale = 1 / Math.sqrt(config.headDim);
-  let x = embed(w.param('model.embed_tokens.weight') as tf.Tensor2D, inp.ids); // [b*t, d]
-  const cache: LayerCache = { keys: [], values: [] };
-  let a = norm(x, 'model.layers.0.input_layernorm.weight');
-  for (let i = 0; i < config.numLayers; i++) {
-    const prefix = `model.layers.${i}`;
-    const at = { prefix, layer: i, rope, bias, scale };
-    const mid = addNorm(
-      x,
-      rotarySelfAttention(config, w, inp, a, at, cache),
-      `${prefix}.post_attention_layernorm.weight`,
-    );
-    const next = addNorm(
-      mid.x,
-      gatedMlp(w, prefix, mid.normed, silu),
-      nextInputNorm(i, config.numLayers),
-    );
-    x = next.x;
-    a = next.normed;
-  }
-  return { hidden: a, ...cache };
+  return decoderStack(config, w, inp, {
+    normOffset: 0,
+    attention: (layer, prefix, normed, cache) =>
+      rotarySelfAttention(config, w, inp, normed, { prefix, layer, rope, bias, scale }, cache),
+    midNorm: 'post_attention',
+    mlp: (_layer, prefix, normed) => gatedMlp(w, prefix, normed, silu),
+  });
 };
 
 export const llama: Architecture<LlamaModelConfig> = {
