@@ -67,6 +67,7 @@ export {
   streamLogger,
   streamProgress,
 } from './log.js';
+export { type LoadModuleOptions, loadModuleDefault } from './module-default.js';
 export { nodeOnly } from './node-only.js';
 export { type FileLine, type ReadLinesOptions, readLines, readTextFile } from './read-lines.js';
 export { redact, redactUrl } from './redact.js';

@@ -4,6 +4,7 @@
 import { checkedRewardModel, rewardTimeLimitSeconds } from './checked-reward.js';
 import { nearestName } from './config.js';
 import { describeValue, ResourceError, UsageError, ValidationError } from './errors.js';
+import { loadModuleDefault } from './module-default.js';
 import { moduleFile } from './module-file.js';
 import type { RewardModel } from './reward.js';
 import { checkNumber } from './validate.js';
@@ -60,19 +61,16 @@ export interface RewardModelEntry {
  * that gets the {@link RewardModelContext} (its seed, options, signal) and returns one.
  */
 async function moduleRewardModel(arg: string, context: RewardModelContext): Promise<RewardModel> {
-  const { path: file, url } = moduleFile(arg, context.baseDir);
-  const mod = (await import(/* @vite-ignore */ url).catch((cause) => {
-    throw new ResourceError(
-      `reward 'module:${arg}': cannot import ${file} (${(cause as Error).message})`,
-      { cause },
-    );
-  })) as { default?: unknown };
   // What it gives is checked by `create`, as every factory's result is.
-  return (
-    typeof mod.default === 'function'
-      ? await (mod.default as (c: RewardModelContext) => unknown)(context)
-      : mod.default
-  ) as RewardModel;
+  return (await loadModuleDefault(arg, {
+    baseDir: context.baseDir,
+    args: [context],
+    onImportError: (cause, file) =>
+      new ResourceError(
+        `reward 'module:${arg}': cannot import ${file} (${(cause as Error).message})`,
+        { cause },
+      ),
+  })) as RewardModel;
 }
 
 interface Registered extends RewardModelEntry {

@@ -2,15 +2,19 @@
 // shared flag with Atomics.wait, the answer comes by receiveMessageOnPort), so that every call has
 // a time limit: a module that never answers (a busy loop, a promise that never settles) is stopped.
 
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { checkTrueScore, ResourceError, rewardTimeLimitSeconds } from '@va/core';
 import type { TrueReward } from './task.js';
 
-/** The worker: imports the module, then answers each { prompt, response } on its port. */
+/**
+ * The worker: loads the module as every `module:` spec is loaded (`loadModuleDefault` of @va/core,
+ * imported by URL), then answers each { prompt, response } on its port.
+ */
 const WORKER = `
 const { workerData } = require('node:worker_threads');
-const { url, port, flag } = workerData;
+const { core, file, port, flag } = workerData;
 const answer = (message) => {
   try { port.postMessage(message); } catch (e) { port.postMessage({ error: 'its answer cannot be sent: ' + e.message }); }
   Atomics.store(flag, 0, 1);
@@ -19,8 +23,8 @@ const answer = (message) => {
 (async () => {
   let reward;
   try {
-    const mod = await import(url);
-    reward = typeof mod.default === 'function' ? await mod.default() : mod.default;
+    const { loadModuleDefault } = await import(core);
+    reward = await loadModuleDefault(file, { onImportError: (e) => e });
   } catch (e) {
     port.postMessage({ error: 'cannot import it (' + (e && e.message) + ')' });
     return;
@@ -39,6 +43,9 @@ const answer = (message) => {
   });
 })();
 `;
+
+/** Where the worker imports @va/core from: the copy this package resolves. */
+const CORE_URL = pathToFileURL(createRequire(import.meta.url).resolve('@va/core')).href;
 
 interface Answer {
   readonly value?: unknown;
@@ -61,7 +68,7 @@ export async function moduleTrueReward(
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { url: pathToFileURL(file).href, port: port2, flag },
+    workerData: { core: CORE_URL, file, port: port2, flag },
     transferList: [port2],
   });
   const ready = await new Promise<Answer>((resolve) => {
